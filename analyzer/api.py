@@ -1,0 +1,185 @@
+"""The public Python API: open a database, load files, read results, render a report.
+
+    import analyzer
+    db = analyzer.open_database("handoff.duckdb")
+    db.load(["sample_logs/"])
+    print(db.metrics().rates.query("dimension == 'all'"))
+    db.report("report.html")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analyzer import store
+from analyzer.config import Config, load_config
+from analyzer.errors import HandoffError
+from analyzer.ingest import LoadSummary, discover, load_files
+from analyzer.pipeline import refresh
+from analyzer.query import run_saved, run_sql
+from analyzer.sql import query, run
+
+Moment = dt.datetime | dt.date | str | None
+
+
+def to_utc_naive(value: Moment) -> dt.datetime | None:
+    """A period bound as a naive UTC datetime (a date means its midnight UTC)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise HandoffError(
+                f"cannot read {value!r} as a date or time", "use ISO-8601, e.g. 2026-11-02"
+            ) from exc
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+    return dt.datetime(value.year, value.month, value.day)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Metric tables for one period (see README, "Metrics")."""
+
+    rates: pd.DataFrame  # one row per (dimension, key): counts and rates
+    flag_rates: pd.DataFrame  # one row per (flag, dimension, key)
+
+    def headline(self) -> dict[str, object]:
+        row = self.rates[self.rates["dimension"] == "all"]
+        return {} if row.empty else row.iloc[0].to_dict()
+
+
+class Database:
+    """A handoff-analyzer DuckDB database and the configuration in force."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str | None, config: Config) -> None:
+        self.con = con
+        self.path = path
+        self.config = config
+
+    # -- writing -------------------------------------------------------------------------
+    def load(
+        self,
+        paths: list[str | Path],
+        *,
+        fmt: str = "auto",
+        timezone: str | None = None,
+        on_file: Callable[[Path], None] | None = None,
+    ) -> LoadSummary:
+        """Load files, folders or globs; refresh derived tables. All or nothing."""
+        found = discover(paths)
+        with store.transaction(self.con):
+            summary = load_files(
+                self.con, found.files, self.config, fmt=fmt, timezone=timezone, on_file=on_file
+            )
+            refresh(self.con, self.config)
+        return LoadSummary(files=summary.files, skipped=[str(p) for p in found.skipped])
+
+    def refresh(self) -> None:
+        with store.transaction(self.con):
+            refresh(self.con, self.config)
+
+    # -- reading -------------------------------------------------------------------------
+    def conversations(self, since: Moment = None, until: Moment = None) -> pd.DataFrame:
+        return self.con.execute(
+            """SELECT * FROM conversations
+               WHERE ($since IS NULL OR started_at >= $since) AND ($until IS NULL OR started_at < $until)
+               ORDER BY started_at, conversation_id""",
+            {"since": to_utc_naive(since), "until": to_utc_naive(until)},
+        ).df()
+
+    def flags(self, since: Moment = None, until: Moment = None) -> pd.DataFrame:
+        return self.con.execute(
+            """SELECT f.* FROM friction_flags f JOIN conversations c USING (conversation_id)
+               WHERE ($since IS NULL OR c.started_at >= $since) AND ($until IS NULL OR c.started_at < $until)
+               ORDER BY f.conversation_id, f.flag, f.message_id""",
+            {"since": to_utc_naive(since), "until": to_utc_naive(until)},
+        ).df()
+
+    def metrics(self, since: Moment = None, until: Moment = None) -> Metrics:
+        bounds = {"since": to_utc_naive(since), "until": to_utc_naive(until)}
+        return Metrics(
+            rates=run(self.con, query("metrics", "rates"), bounds).df(),
+            flag_rates=run(self.con, query("metrics", "flag_rates"), bounds).df(),
+        )
+
+    def transcript(self, conversation_id: str) -> pd.DataFrame:
+        """The conversation's turns in order, each with the flags whose evidence it is."""
+        df = self.con.execute(
+            """SELECT t.seq, t.message_id, t."timestamp", t.role, t.event, t.text, t.queue,
+                      t.participant_id, t.is_transfer_notice, t.is_fallback,
+                      coalesce(f.flags, []) AS flags, coalesce(f.details, []) AS details
+               FROM turns t
+               LEFT JOIN (SELECT conversation_id, message_id, list(flag ORDER BY flag) AS flags,
+                                 list(detail ORDER BY flag) AS details
+                          FROM friction_flags GROUP BY ALL) f USING (conversation_id, message_id)
+               WHERE t.conversation_id = $id ORDER BY t.seq""",
+            {"id": conversation_id},
+        ).df()
+        if df.empty:
+            raise HandoffError(
+                f"no conversation {conversation_id!r} in the database",
+                'list some with: handoff query "select conversation_id from conversations limit 10"',
+            )
+        return df
+
+    def conversation_flags(self, conversation_id: str) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT flag, message_id, detail, score FROM friction_flags WHERE conversation_id = $id ORDER BY flag, message_id",
+            {"id": conversation_id},
+        ).df()
+
+    def sql(self, text: str, params: dict[str, object] | None = None) -> pd.DataFrame:
+        """Run read-only SQL."""
+        return run_sql(self.con, text, params)
+
+    def saved(self, name: str, params: dict[str, str] | None = None) -> pd.DataFrame:
+        return run_saved(self.con, name, params or {})
+
+    def report(
+        self,
+        out: str | Path,
+        *,
+        since: Moment = None,
+        until: Moment = None,
+        generated_at: dt.datetime | None = None,
+    ) -> Path:
+        """Write the self-contained HTML report for the period; returns its path."""
+        from analyzer.report import write_report
+
+        return write_report(
+            self, Path(out), since=to_utc_naive(since), until=to_utc_naive(until),
+            generated_at=generated_at,
+        )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_database(
+    path: str | Path | None = None,
+    *,
+    config: Config | str | Path | None = None,
+    read_only: bool = False,
+    memory: bool = False,
+) -> Database:
+    """Open a database: `path`, else $HANDOFF_DB, else ./handoff.duckdb; `memory=True` for a scratch one."""
+    cfg = config if isinstance(config, Config) else load_config(config)
+    target = None if memory else str(path or store.default_db_path())
+    con = store.connect(target, read_only=read_only)
+    return Database(con, target, cfg)

@@ -1,0 +1,99 @@
+"""The configuration in force: packaged defaults overlaid with a user's handoff.toml."""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analyzer.errors import ConfigError
+
+_DEFAULT_PATH = Path(__file__).with_name("default_config.toml")
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def phrase_regex(phrases: list[str]) -> str:
+    """Join a phrase list into one case-insensitive regex (RE2 and Java both read `(?i)`)."""
+    if not phrases:
+        return "(?!)"  # matches nothing
+    return "(?i)" + "|".join(f"(?:{p})" for p in phrases)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings in force. `data` mirrors the TOML; `source` names the file it came from."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    source: str = "defaults"
+
+    @property
+    def timezone(self) -> str:
+        return str(self.data.get("load", {}).get("timezone", "UTC"))
+
+    def phrases(self, name: str) -> list[str]:
+        return list(self.data.get("phrases", {}).get(name, []))
+
+    def sql_params(self) -> dict[str, Any]:
+        """Every value a query may declare: `<list>_re` per phrase list, thresholds, intents."""
+        params: dict[str, Any] = {}
+        for name, phrases in self.data.get("phrases", {}).items():
+            params[f"{name}_re"] = phrase_regex(list(phrases))
+        for name, values in self.data.get("intents", {}).items():
+            params[f"{name}_intents"] = [str(v).lower() for v in values]
+        for name, value in self.data.get("thresholds", {}).items():
+            params[name] = value
+        return params
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read the defaults and overlay `path` (a handoff.toml) when given."""
+    with _DEFAULT_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    source = "defaults"
+    if path is not None:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"config file {p} not found", "pass an existing handoff.toml to --config")
+        try:
+            with p.open("rb") as fh:
+                data = _merge(data, tomllib.load(fh))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {p} is not valid TOML: {exc}", "fix the line named") from exc
+        source = str(p)
+    _validate(data, source)
+    return Config(data=data, source=source)
+
+
+def _validate(data: dict[str, Any], source: str) -> None:
+    for name, phrases in data.get("phrases", {}).items():
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise ConfigError(
+                f"[phrases] {name} in {source} must be a list of strings",
+                'write it as name = ["phrase one", "phrase two"]',
+            )
+        for p in phrases:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ConfigError(
+                    f"[phrases] {name} in {source} has an invalid regular expression {p!r}: {exc}",
+                    "escape special characters such as ( ) ? with a backslash",
+                ) from exc
+    for name, value in data.get("thresholds", {}).items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(
+                f"[thresholds] {name} in {source} must be a number, not {value!r}",
+                f"write it as {name} = 300",
+            )

@@ -1,0 +1,58 @@
+-- name: rates
+-- description: Outcome counts and rates for the period, overall and by day, ISO week (Monday), queue and channel. Numerators and denominators are in the README.
+-- params: since, until
+WITH period AS (
+    SELECT
+        *,
+        CAST(started_at AS DATE) AS day,
+        CAST(date_trunc('week', started_at) AS DATE) AS week
+    FROM conversations
+    WHERE ($since IS NULL OR started_at >= CAST($since AS TIMESTAMP))
+      AND ($until IS NULL OR started_at < CAST($until AS TIMESTAMP))
+),
+grouped AS (
+    SELECT
+        CASE
+            WHEN grouping(day) = 0 THEN 'day'
+            WHEN grouping(week) = 0 THEN 'week'
+            WHEN grouping(queue) = 0 THEN 'queue'
+            WHEN grouping(channel) = 0 THEN 'channel'
+            ELSE 'all'
+        END AS dimension,
+        CASE
+            WHEN grouping(day) = 0 THEN CAST(day AS VARCHAR)
+            WHEN grouping(week) = 0 THEN CAST(week AS VARCHAR)
+            WHEN grouping(queue) = 0 THEN coalesce(queue, '(none)')
+            WHEN grouping(channel) = 0 THEN coalesce(channel, '(none)')
+            ELSE 'all'
+        END AS "key",
+        count(*) AS conversations,
+        count(*) FILTER (WHERE engaged) AS engaged,
+        count(*) FILTER (WHERE outcome = 'bot_resolved') AS bot_resolved,
+        count(*) FILTER (WHERE resolution = 'confirmed') AS resolved_confirmed,
+        count(*) FILTER (WHERE resolution = 'assumed') AS resolved_assumed,
+        count(*) FILTER (WHERE handed_off) AS handed_off,
+        count(*) FILTER (WHERE outcome = 'abandoned') AS abandoned,
+        count(*) FILTER (WHERE outcome = 'unengaged') AS unengaged,
+        count(*) FILTER (WHERE handoff_outcome = 'agent_engaged') AS agent_engaged,
+        count(*) FILTER (WHERE handoff_outcome = 'abandoned_in_queue') AS abandoned_in_queue,
+        count(*) FILTER (WHERE handoff_outcome = 'handoff_failed') AS handoff_failed,
+        count(*) FILTER (WHERE handed_off AND friction_count > 0) AS handed_off_with_friction,
+        quantile_cont(wait_seconds, 0.5) AS time_to_agent_median_s,
+        quantile_cont(wait_seconds, 0.9) AS time_to_agent_p90_s,
+        quantile_cont(bot_turns_before_handoff, 0.5) AS bot_turns_before_handoff_median
+    FROM period
+    GROUP BY GROUPING SETS ((), (day), (week), (queue), (channel))
+)
+SELECT
+    *,
+    CAST(bot_resolved AS DOUBLE) / nullif(engaged, 0) AS bot_resolution_rate,
+    CAST(resolved_confirmed AS DOUBLE) / nullif(engaged, 0) AS confirmed_resolution_rate,
+    CAST(resolved_assumed AS DOUBLE) / nullif(engaged, 0) AS assumed_resolution_rate,
+    CAST(handed_off AS DOUBLE) / nullif(engaged, 0) AS handoff_rate,
+    CAST(abandoned AS DOUBLE) / nullif(engaged, 0) AS abandonment_rate,
+    CAST(abandoned_in_queue AS DOUBLE) / nullif(handed_off, 0) AS abandoned_in_queue_rate,
+    CAST(handoff_failed AS DOUBLE) / nullif(handed_off, 0) AS handoff_failed_rate,
+    CAST(handed_off_with_friction AS DOUBLE) / nullif(handed_off, 0) AS friction_rate
+FROM grouped
+ORDER BY dimension, "key";

@@ -1,0 +1,121 @@
+-- name: conversations
+-- description: One row per conversation with its derived outcome (rules in README, "Definitions").
+-- params:
+WITH marks AS (
+    SELECT
+        *,
+        -- the conversation reached a human or was sent to one
+        event IN ('handoff_initiated', 'queued', 'agent_joined', 'transfer', 'handoff_failed',
+                  'handoff_accepted')
+            OR (role = 'agent' AND is_message)
+            OR is_transfer_notice
+            OR is_failure_notice AS is_handoff_signal,
+        role = 'agent' AND is_message AS is_agent_message
+    FROM turns
+),
+agg AS (
+    SELECT
+        conversation_id,
+        min("timestamp") AS started_at,
+        max("timestamp") AS ended_at,
+        arg_min(channel, seq) FILTER (WHERE channel IS NOT NULL) AS channel,
+        arg_min(intent, seq) FILTER (WHERE intent IS NOT NULL AND role = 'customer') AS intent,
+        arg_min(json_extract_string(metadata, '$.bot_version'), seq)
+            FILTER (WHERE json_extract_string(metadata, '$.bot_version') IS NOT NULL) AS bot_version,
+        count(*) FILTER (WHERE role = 'customer' AND is_message) AS customer_messages,
+        count(*) FILTER (WHERE role = 'bot' AND is_message) AS bot_messages,
+        count(*) FILTER (WHERE is_agent_message) AS agent_messages,
+        count(DISTINCT participant_id) FILTER (WHERE role = 'agent') AS agents,
+        min(seq) FILTER (WHERE is_handoff_signal) AS handoff_seq,
+        min("timestamp") FILTER (WHERE is_handoff_signal) AS handoff_at,
+        min(seq) FILTER (WHERE is_agent_message) AS first_agent_seq,
+        min("timestamp") FILTER (WHERE is_agent_message) AS first_agent_at,
+        bool_or(event = 'handoff_failed' OR is_failure_notice) AS handoff_failed_reported,
+        arg_min(queue, seq) FILTER (WHERE queue IS NOT NULL) AS queue,
+        arg_max(queue, seq) FILTER (WHERE queue IS NOT NULL) AS final_queue,
+        arg_max(platform_outcome, seq) FILTER (WHERE platform_outcome IS NOT NULL) AS platform_outcome,
+        arg_min(handoff_context, seq) FILTER (WHERE handoff_context IS NOT NULL) AS handoff_context,
+        max(seq) FILTER (WHERE role = 'customer' AND is_message) AS last_customer_seq,
+        max(seq) FILTER (WHERE role = 'bot' AND is_message) AS last_bot_seq,
+        bool_or(is_human_request) AS customer_asked_for_human
+    FROM marks
+    GROUP BY conversation_id
+),
+last_turns AS (
+    SELECT
+        a.*,
+        lc.is_confirmation AS last_customer_confirmed,
+        lc.is_acknowledgement AS last_customer_acknowledged,
+        lc.is_negative AS last_customer_negative,
+        lb.is_fallback AS last_bot_fallback
+    FROM agg a
+    LEFT JOIN turns lc ON lc.conversation_id = a.conversation_id AND lc.seq = a.last_customer_seq
+    LEFT JOIN turns lb ON lb.conversation_id = a.conversation_id AND lb.seq = a.last_bot_seq
+),
+bot_phase AS (
+    SELECT
+        l.conversation_id,
+        count(*) FILTER (WHERE t.role = 'bot' AND t.is_message
+                         AND (l.handoff_seq IS NULL OR t.seq < l.handoff_seq)) AS bot_turns_before_handoff
+    FROM last_turns l
+    JOIN turns t USING (conversation_id)
+    GROUP BY l.conversation_id
+),
+decided AS (
+    SELECT
+        l.*,
+        b.bot_turns_before_handoff,
+        l.customer_messages > 0 AS engaged,
+        l.handoff_seq IS NOT NULL AS handed_off,
+        CASE
+            WHEN l.customer_messages = 0 THEN 'unengaged'
+            WHEN l.handoff_seq IS NOT NULL THEN 'handed_off'
+            WHEN l.last_customer_confirmed AND l.last_bot_seq IS NOT NULL THEN 'bot_resolved'
+            WHEN l.last_customer_negative THEN 'abandoned'
+            WHEN l.last_bot_seq > l.last_customer_seq AND NOT l.last_bot_fallback THEN 'bot_resolved'
+            WHEN l.last_customer_acknowledged AND l.last_bot_seq IS NOT NULL
+                 AND NOT l.last_bot_fallback THEN 'bot_resolved'
+            ELSE 'abandoned'
+        END AS outcome
+    FROM last_turns l
+    JOIN bot_phase b USING (conversation_id)
+)
+SELECT
+    conversation_id,
+    started_at,
+    ended_at,
+    channel,
+    intent,
+    bot_version,
+    customer_messages,
+    bot_messages,
+    agent_messages,
+    agents,
+    engaged,
+    handed_off,
+    handoff_at,
+    handoff_seq,
+    first_agent_at,
+    first_agent_seq,
+    CASE WHEN handoff_at IS NOT NULL AND first_agent_at IS NOT NULL
+         THEN epoch(first_agent_at) - epoch(handoff_at) END AS wait_seconds,
+    queue,
+    final_queue,
+    outcome,
+    CASE
+        WHEN NOT handed_off THEN NULL
+        WHEN first_agent_seq IS NOT NULL THEN 'agent_engaged'
+        WHEN handoff_failed_reported THEN 'handoff_failed'
+        ELSE 'abandoned_in_queue'
+    END AS handoff_outcome,
+    CASE
+        WHEN outcome <> 'bot_resolved' THEN NULL
+        WHEN last_customer_confirmed THEN 'confirmed'
+        ELSE 'assumed'
+    END AS resolution,
+    customer_asked_for_human,
+    CASE WHEN handed_off THEN bot_turns_before_handoff END AS bot_turns_before_handoff,
+    platform_outcome,
+    handoff_context
+FROM decided
+ORDER BY conversation_id;

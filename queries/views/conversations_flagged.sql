@@ -1,0 +1,16 @@
+-- name: conversations_flagged
+-- description: The conversations table with its friction count and sorted flag list attached.
+-- params:
+SELECT
+    c.*,
+    coalesce(f.friction_count, 0) AS friction_count,
+    coalesce(f.flags, CAST([] AS VARCHAR[])) AS flags
+FROM conversations c
+LEFT JOIN (
+    SELECT conversation_id,
+           count(DISTINCT flag) AS friction_count,
+           array_sort(array_distinct(list(flag))) AS flags
+    FROM friction_flags
+    GROUP BY conversation_id
+) f USING (conversation_id)
+ORDER BY c.conversation_id;

@@ -1,0 +1,48 @@
+-- name: turns
+-- description: Every event in conversation order (seq), each message classified once by the phrase lists, so later steps never re-run a regex.
+-- params: transfer_notice_re, fallback_re, confirmation_re, acknowledgement_re, negative_feedback_re, human_request_re, handoff_failure_re, human_request_intents
+WITH ordered AS (
+    SELECT
+        e.*,
+        row_number() OVER (
+            PARTITION BY conversation_id
+            ORDER BY "timestamp" NULLS LAST, source_file, record_no, message_id
+        ) AS seq,
+        event = 'message' AND text IS NOT NULL AND trim(text) <> '' AS is_message
+    FROM events e
+)
+SELECT
+    conversation_id,
+    seq,
+    message_id,
+    "timestamp",
+    role,
+    text,
+    event,
+    queue,
+    participant_id,
+    intent,
+    channel,
+    metadata,
+    handoff_context,
+    platform_outcome,
+    is_message,
+    is_message AND role IN ('bot', 'system') AND regexp_matches(text, $transfer_notice_re)
+        AS is_transfer_notice,
+    is_message AND role IN ('bot', 'system') AND regexp_matches(text, $handoff_failure_re)
+        AS is_failure_notice,
+    (role = 'bot' AND event = 'bot_fallback')
+        OR (is_message AND role = 'bot' AND regexp_matches(text, $fallback_re)) AS is_fallback,
+    is_message AND role = 'customer' AND regexp_matches(text, $confirmation_re)
+        AND NOT regexp_matches(text, $negative_feedback_re) AS is_confirmation,
+    is_message AND role = 'customer' AND regexp_matches(text, $acknowledgement_re)
+        AS is_acknowledgement,
+    is_message AND role = 'customer' AND regexp_matches(text, $negative_feedback_re)
+        AS is_negative,
+    (role = 'customer' AND event = 'handoff_requested')
+        OR (is_message AND role = 'customer' AND (
+            regexp_matches(text, $human_request_re)
+            OR list_contains($human_request_intents, lower(intent))))
+        AS is_human_request
+FROM ordered
+ORDER BY conversation_id, seq;
