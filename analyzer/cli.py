@@ -191,9 +191,9 @@ def query(
     db: DbOption = None,
 ) -> None:
     """Run read-only SQL, or a saved query from queries/saved/, against the database."""
+    if out_format not in ("table", "csv", "json"):
+        raise typer.BadParameter("use table, csv or json", param_hint="--format")
     with _handled():
-        if out_format not in ("table", "csv", "json"):
-            raise typer.BadParameter("use table, csv or json", param_hint="--format")
         if list_saved:
             for q in saved_queries():
                 params = f" (params: {', '.join(q.params)})" if q.params else ""
