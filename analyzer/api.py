@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -21,6 +22,7 @@ from analyzer import store
 from analyzer.config import Config, load_config
 from analyzer.errors import HandoffError
 from analyzer.ingest import LoadSummary, discover, load_files
+from analyzer.period import Period
 from analyzer.pipeline import refresh
 from analyzer.query import run_saved, run_sql
 from analyzer.sql import query, run
@@ -53,9 +55,12 @@ class Metrics:
     rates: pd.DataFrame  # one row per (dimension, key): counts and rates
     flag_rates: pd.DataFrame  # one row per (flag, dimension, key)
 
-    def headline(self) -> dict[str, object]:
+    def headline(self) -> dict[str, Any]:
+        """The period's overall row as plain Python values (NaN where a rate has no denominator)."""
         row = self.rates[self.rates["dimension"] == "all"]
-        return {} if row.empty else row.iloc[0].to_dict()
+        if row.empty:
+            return {}
+        return {k: (v.item() if hasattr(v, "item") else v) for k, v in row.iloc[0].to_dict().items()}
 
 
 class Database:
@@ -105,8 +110,11 @@ class Database:
             {"since": to_utc_naive(since), "until": to_utc_naive(until)},
         ).df()
 
-    def metrics(self, since: Moment = None, until: Moment = None) -> Metrics:
-        bounds = {"since": to_utc_naive(since), "until": to_utc_naive(until)}
+    def metrics(
+        self, since: Moment = None, until: Moment = None, *, timezone: str = "UTC"
+    ) -> Metrics:
+        """Metrics for [since, until); days and weeks are those of `timezone`."""
+        bounds = {"since": to_utc_naive(since), "until": to_utc_naive(until), "timezone": timezone}
         return Metrics(
             rates=run(self.con, query("metrics", "rates"), bounds).df(),
             flag_rates=run(self.con, query("metrics", "flag_rates"), bounds).df(),
@@ -151,14 +159,16 @@ class Database:
         *,
         since: Moment = None,
         until: Moment = None,
+        period: Period | None = None,
         generated_at: dt.datetime | None = None,
     ) -> Path:
-        """Write the self-contained HTML report for the period; returns its path."""
+        """Write the self-contained HTML report for `period` (or [since, until)); returns its path."""
         from analyzer.report import write_report
 
+        if period is None:
+            period = Period(to_utc_naive(since), to_utc_naive(until), "", "UTC")
         return write_report(
-            self, Path(out), since=to_utc_naive(since), until=to_utc_naive(until),
-            generated_at=generated_at,
+            self, Path(out), since=period.since, until=period.until, generated_at=generated_at
         )
 
     def close(self) -> None:

@@ -74,7 +74,7 @@ def _handled() -> Iterator[None]:
         if _state["debug"]:
             traceback.print_exc()
         typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(exc.exit_code) from None
     except Exception as exc:  # a bug or an environment problem: still one clear line
         if _state["debug"]:
             traceback.print_exc()

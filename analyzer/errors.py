@@ -6,6 +6,8 @@ from __future__ import annotations
 class HandoffError(Exception):
     """Base class: a problem the user can fix. The CLI prints it as `Error: <what> — <hint>`."""
 
+    exit_code = 1
+
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.message = message
@@ -29,3 +31,9 @@ class QueryError(HandoffError):
 
 class DatabaseError(HandoffError):
     """The database file cannot be opened or is not a handoff-analyzer database."""
+
+
+class LockBusyError(HandoffError):
+    """Another `handoff run` holds the database's lock."""
+
+    exit_code = 4

@@ -1,10 +1,10 @@
 -- name: flag_rates
 -- description: Each friction flag's rate among handed-off conversations in the period, overall and by ISO week, queue and channel. Rate = handed-off conversations with the flag / handed-off conversations in the same group.
--- params: since, until
+-- params: since, until, timezone
 WITH period AS (
     SELECT
         conversation_id, queue, channel, handed_off,
-        CAST(date_trunc('week', started_at) AS DATE) AS week
+        CAST(date_trunc('week', (started_at AT TIME ZONE 'UTC') AT TIME ZONE $timezone) AS DATE) AS week
     FROM conversations
     WHERE handed_off
       AND ($since IS NULL OR started_at >= CAST($since AS TIMESTAMP))

@@ -1,11 +1,11 @@
 -- name: rates
--- description: Outcome counts and rates for the period, overall and by day, ISO week (Monday), queue and channel. Numerators and denominators are in the README.
--- params: since, until
+-- description: Outcome counts and rates for the period, overall and by day and ISO week (Monday) of $timezone, queue and channel. Numerators and denominators are in the README.
+-- params: since, until, timezone
 WITH period AS (
     SELECT
         *,
-        CAST(started_at AS DATE) AS day,
-        CAST(date_trunc('week', started_at) AS DATE) AS week
+        CAST((started_at AT TIME ZONE 'UTC') AT TIME ZONE $timezone AS DATE) AS day,
+        CAST(date_trunc('week', (started_at AT TIME ZONE 'UTC') AT TIME ZONE $timezone) AS DATE) AS week
     FROM conversations
     WHERE ($since IS NULL OR started_at >= CAST($since AS TIMESTAMP))
       AND ($until IS NULL OR started_at < CAST($until AS TIMESTAMP))

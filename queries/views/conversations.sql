@@ -41,15 +41,30 @@ agg AS (
     FROM marks
     GROUP BY conversation_id
 ),
+-- Only a reaction to an answer can confirm or reject it: a customer message whose previous
+-- customer-or-bot message is a bot answer (not a fallback) to an earlier customer message.
+dialogue AS (
+    SELECT
+        conversation_id,
+        seq,
+        lag(role) OVER w = 'bot' AND NOT lag(is_fallback) OVER w
+            AND sum(CASE WHEN role = 'customer' THEN 1 ELSE 0 END) OVER (
+                PARTITION BY conversation_id ORDER BY seq
+                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) >= 1 AS reacts_to_answer
+    FROM turns
+    WHERE is_message AND role IN ('customer', 'bot')
+    WINDOW w AS (PARTITION BY conversation_id ORDER BY seq)
+),
 last_turns AS (
     SELECT
         a.*,
-        lc.is_confirmation AS last_customer_confirmed,
-        lc.is_acknowledgement AS last_customer_acknowledged,
-        lc.is_negative AS last_customer_negative,
+        lc.is_confirmation AND coalesce(d.reacts_to_answer, false) AS last_customer_confirmed,
+        lc.is_acknowledgement AND coalesce(d.reacts_to_answer, false) AS last_customer_acknowledged,
+        lc.is_negative AND coalesce(d.reacts_to_answer, false) AS last_customer_negative,
         lb.is_fallback AS last_bot_fallback
     FROM agg a
     LEFT JOIN turns lc ON lc.conversation_id = a.conversation_id AND lc.seq = a.last_customer_seq
+    LEFT JOIN dialogue d ON d.conversation_id = a.conversation_id AND d.seq = a.last_customer_seq
     LEFT JOIN turns lb ON lb.conversation_id = a.conversation_id AND lb.seq = a.last_bot_seq
 ),
 bot_phase AS (
@@ -70,11 +85,10 @@ decided AS (
         CASE
             WHEN l.customer_messages = 0 THEN 'unengaged'
             WHEN l.handoff_seq IS NOT NULL THEN 'handed_off'
-            WHEN l.last_customer_confirmed AND l.last_bot_seq IS NOT NULL THEN 'bot_resolved'
+            WHEN l.last_customer_confirmed THEN 'bot_resolved'
             WHEN l.last_customer_negative THEN 'abandoned'
             WHEN l.last_bot_seq > l.last_customer_seq AND NOT l.last_bot_fallback THEN 'bot_resolved'
-            WHEN l.last_customer_acknowledged AND l.last_bot_seq IS NOT NULL
-                 AND NOT l.last_bot_fallback THEN 'bot_resolved'
+            WHEN l.last_customer_acknowledged AND NOT l.last_bot_fallback THEN 'bot_resolved'
             ELSE 'abandoned'
         END AS outcome
     FROM last_turns l

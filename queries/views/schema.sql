@@ -52,3 +52,12 @@ CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR
 );
+CREATE TABLE IF NOT EXISTS reviews (
+    conversation_id VARCHAR NOT NULL,
+    flag            VARCHAR NOT NULL,
+    verdict         VARCHAR NOT NULL,    -- confirmed | false_positive | unsure
+    note            VARCHAR,
+    reviewer        VARCHAR NOT NULL,
+    reviewed_at     TIMESTAMP NOT NULL,
+    source_file     VARCHAR
+);

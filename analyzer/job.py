@@ -1,0 +1,218 @@
+"""`handoff run`: the idempotent scheduled job for cron or a systemd timer.
+
+Lock the database, load only files not loaded before (same path, size and modification time),
+refresh, write the period's report into the archive, update index.html, check the alert rules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import math
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analyzer import archive
+from analyzer.alerts import ALERT_EXIT_CODE, Alert, check
+from analyzer.api import Database, open_database
+from analyzer.config import Config
+from analyzer.errors import ConfigError, LockBusyError
+from analyzer.ingest import LoadSummary, discover
+from analyzer.period import Period, last_week, parse_week
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    sources: list[str]
+    database: Path
+    output_dir: Path
+    period: str
+    timezone: str
+    format: str
+    lock_wait_seconds: float
+
+    @classmethod
+    def from_config(cls, config: Config) -> RunSettings:
+        if config.source == "defaults":
+            raise ConfigError("handoff run needs a config file", "pass --config handoff.toml")
+        base = Path(config.source).resolve().parent
+        run = config.data.get("run", {})
+        sources = run.get("sources", [])
+        if not sources or not isinstance(sources, list):
+            raise ConfigError(
+                f"[run] sources is empty in {config.source}",
+                'list the folders to load from, e.g. sources = ["exports/"]',
+            )
+
+        def here(p: str) -> str:
+            return str(p if os.path.isabs(p) else base / p)
+
+        return cls(
+            sources=[here(str(s)) for s in sources],
+            database=Path(here(str(run.get("database", "handoff.duckdb")))),
+            output_dir=Path(here(str(run.get("output_dir", "handoff-reports")))),
+            period=str(run.get("period", "last_week")),
+            timezone=str(run.get("timezone", "UTC")),
+            format=str(run.get("format", "auto")),
+            lock_wait_seconds=float(run.get("lock_wait_seconds", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class RunResult:
+    period: Period
+    load: LoadSummary
+    files_seen: int
+    files_already_loaded: int
+    report: Path
+    index: Path
+    headline: dict[str, Any]
+    previous: dict[str, Any]
+    alerts: list[Alert] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return ALERT_EXIT_CODE if self.alerts else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        def clean(d: dict[str, Any]) -> dict[str, Any]:
+            return {
+                k: (None if isinstance(v, float) and math.isnan(v) else v)
+                for k, v in d.items()
+                if isinstance(v, int | float | str | type(None))
+            }
+
+        return {
+            "period": self.period.label,
+            "since": self.period.since.isoformat() if self.period.since else None,
+            "until": self.period.until.isoformat() if self.period.until else None,
+            "timezone": self.period.timezone,
+            "files_seen": self.files_seen,
+            "files_already_loaded": self.files_already_loaded,
+            "load": self.load.as_dict(),
+            "report": str(self.report),
+            "index": str(self.index),
+            "headline": clean(self.headline),
+            "previous": clean(self.previous),
+            "alerts": [a.message for a in self.alerts],
+            "exit_code": self.exit_code,
+        }
+
+
+@contextlib.contextmanager
+def database_lock(db_path: Path, wait_seconds: float) -> Iterator[None]:
+    """An exclusive lock beside the database; a second run waits up to `wait_seconds`."""
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a+") as fh:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockBusyError(
+                        f"another handoff run is using {db_path} (lock {lock_path})",
+                        "wait for it to finish, or set [run] lock_wait_seconds",
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _period(settings: RunSettings, now: dt.datetime) -> Period:
+    if settings.period == "last_week":
+        return last_week(now, settings.timezone)
+    return parse_week(settings.period, settings.timezone)
+
+
+def _new_files(db: Database, files: list[Path]) -> list[Path]:
+    """Files not loaded before with the same size and modification time."""
+    if not files:
+        return []
+    stats = [f.stat() for f in files]
+    rows = db.con.execute(
+        """
+        SELECT c.path FROM (
+            SELECT unnest($paths) AS path, unnest($sizes) AS size_bytes, unnest($mtimes) AS modified_at
+        ) c
+        ANTI JOIN loads l
+          ON l.source_file = c.path AND l.size_bytes = c.size_bytes AND l.modified_at = c.modified_at
+        ORDER BY c.path
+        """,
+        {
+            "paths": [str(f) for f in files],
+            "sizes": [s.st_size for s in stats],
+            "mtimes": [
+                dt.datetime.fromtimestamp(s.st_mtime, dt.UTC).replace(tzinfo=None) for s in stats
+            ],
+        },
+    ).fetchall()
+    return [Path(r[0]) for r in rows]
+
+
+def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
+    settings = RunSettings.from_config(config)
+    now = now or dt.datetime.now(dt.UTC)
+    period = _period(settings, now)
+    settings.output_dir.mkdir(parents=True, exist_ok=True)
+    with database_lock(settings.database, settings.lock_wait_seconds):
+        with open_database(settings.database, config=config) as db:
+            found = discover(settings.sources)
+            fresh = _new_files(db, found.files)
+            summary = (
+                db.load(fresh, fmt=settings.format, timezone=settings.timezone)
+                if fresh
+                else LoadSummary()
+            )
+            # The report's time stamp is the newest load, so a run with nothing new is byte-identical.
+            last = db.con.execute("SELECT max(loaded_at) FROM loads").fetchone()
+            generated_at = (last[0] if last and last[0] else now.replace(tzinfo=None)).replace(
+                tzinfo=dt.UTC
+            )
+            current = db.metrics(since=period.since, until=period.until).headline()
+            prev_period = period.previous()
+            previous = (
+                db.metrics(since=prev_period.since, until=prev_period.until).headline()
+                if prev_period
+                else {}
+            )
+            alerts = check(config.data.get("alerts", {}), current, previous)
+            name = f"handoff-report-{period.slug()}.html"
+            report_path = settings.output_dir / name
+            tmp = settings.output_dir / f".{name}.tmp"
+            db.report(tmp, period=period, generated_at=generated_at)
+            os.replace(tmp, report_path)
+        index = archive.update(
+            settings.output_dir,
+            archive.ArchiveEntry(
+                label=period.label,
+                file=name,
+                since=period.since.isoformat() if period.since else None,
+                until=period.until.isoformat() if period.until else None,
+                timezone=period.timezone,
+                generated_at=generated_at.isoformat(),
+                headline={
+                    k: current.get(k)
+                    for k in ("conversations", "engaged", "bot_resolution_rate", "handoff_rate",
+                              "abandoned_in_queue_rate", "friction_rate")
+                    if current.get(k) is not None
+                    and not (isinstance(current.get(k), float) and math.isnan(current[k]))
+                },
+                alerts=[a.message for a in alerts],
+            ),
+            updated_at=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+        )
+    return RunResult(
+        period=period, load=summary, files_seen=len(found.files),
+        files_already_loaded=len(found.files) - len(fresh), report=report_path, index=index,
+        headline=current, previous=previous, alerts=alerts,
+    )
