@@ -52,7 +52,7 @@ def read_manifest(folder: Path) -> list[ArchiveEntry]:
 
 def _rate(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+        return "-"
     return f"{float(value):.1%}"
 
 
@@ -73,7 +73,7 @@ def update(folder: Path, entry: ArchiveEntry, updated_at: str) -> Path:
             "label": e.label,
             "file": e.file,
             "range": f"{e.since or '…'} to {e.until or '…'} UTC",
-            "conversations": e.headline.get("conversations", "–"),
+            "conversations": e.headline.get("conversations", "-"),
             "bot_resolution_rate": _rate(e.headline.get("bot_resolution_rate")),
             "handoff_rate": _rate(e.headline.get("handoff_rate")),
             "abandoned_in_queue_rate": _rate(e.headline.get("abandoned_in_queue_rate")),

@@ -18,6 +18,7 @@ from analyzer import __version__, render_text
 from analyzer.api import Database, open_database
 from analyzer.errors import HandoffError
 from analyzer.ingest import LoadSummary
+from analyzer.period import resolve_period
 from analyzer.query import saved_queries
 
 app = typer.Typer(
@@ -64,7 +65,7 @@ def _main(
 
 
 @contextmanager
-def _handled() -> Iterator[None]:
+def handled() -> Iterator[None]:
     """Turn library errors into `Error: <what> — <what to do>` and exit code 1."""
     try:
         yield
@@ -132,7 +133,7 @@ def load(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Load transcripts into the database; bad records go to `rejects`, reloads add nothing."""
-    with _handled(), open_database(db, config=config) as database:
+    with handled(), open_database(db, config=config) as database:
         summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths)))
         _clear_progress()
         _print_load(database, summary, as_json)
@@ -146,24 +147,36 @@ def report(
     out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
         "report.html"
     ),
-    since: Annotated[str | None, typer.Option(help="First day or time included (ISO-8601, UTC).")] = None,
-    until: Annotated[str | None, typer.Option(help="First day or time excluded (ISO-8601, UTC).")] = None,
+    week: Annotated[str | None, typer.Option(help="An ISO week, e.g. 2026-W47.")] = None,
+    last_week: Annotated[
+        bool, typer.Option("--last-week", help="The last complete ISO week.")
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option(help="First day or time included (ISO-8601; a date is local).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="First day or time excluded.")] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(help="Where days and weeks begin, and naive input times' zone [default: UTC]."),
+    ] = None,
     fmt: FormatOption = "auto",
     db: DbOption = None,
     config: ConfigOption = None,
-    timezone: TimezoneOption = None,
 ) -> None:
     """Write the self-contained HTML report (works offline; one file)."""
-    with _handled():
+    with handled():
+        now = dt.datetime.now(dt.UTC)
+        period = resolve_period(
+            week=week, last_week_of=now if last_week else None, since=since, until=until,
+            timezone=timezone or "UTC",
+        )
         scratch = bool(paths) and db is None and not os.environ.get("HANDOFF_DB")
         with open_database(db, config=config, memory=scratch, read_only=not paths) as database:
             if paths:
                 summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths)))
                 _clear_progress()
                 typer.echo(render_text.load_summary(summary), err=True)
-            written = database.report(
-                out, since=since, until=until, generated_at=dt.datetime.now(dt.UTC)
-            )
+            written = database.report(out, period=period, generated_at=now)
         typer.echo(f"Wrote {written}")
 
 
@@ -193,7 +206,7 @@ def query(
     """Run read-only SQL, or a saved query from queries/saved/, against the database."""
     if out_format not in ("table", "csv", "json"):
         raise typer.BadParameter("use table, csv or json", param_hint="--format")
-    with _handled():
+    with handled():
         if list_saved:
             for q in saved_queries():
                 params = f" (params: {', '.join(q.params)})" if q.params else ""
@@ -207,18 +220,52 @@ def query(
 
 
 @app.command()
+def run(
+    config: Annotated[Path, typer.Option("--config", help="handoff.toml with a [run] table.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """The scheduled job: load what is new, write the period's report into the archive, check alerts.
+
+    Exit codes: 0 done, 1 error, 3 an alert rule in [alerts] was crossed, 4 another run holds the
+    lock. Running it twice in a row adds no data and writes the same report.
+    """
+    from analyzer.config import load_config
+    from analyzer.job import run_job
+
+    with handled():
+        result = run_job(load_config(config))
+        if as_json:
+            typer.echo(json.dumps(result.as_dict(), indent=2, default=str))
+        else:
+            s = result.load
+            typer.echo(
+                f"{result.period.label}: {result.files_seen} file(s) found, "
+                f"{result.files_already_loaded} already loaded; {s.loaded} record(s) loaded, "
+                f"{s.duplicates} duplicate(s), {s.rejected} rejected. Report: {result.report}"
+            )
+            for alert in result.alerts:
+                typer.echo(f"ALERT: {alert.message}")
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
 def show(
     conversation_id: Annotated[str, typer.Argument(help="The conversation to print.")],
     db: DbOption = None,
 ) -> None:
     """Print one conversation's transcript, with events and friction flags marked."""
-    with _handled(), open_database(db, read_only=True) as database:
+    with handled(), open_database(db, read_only=True) as database:
         turns = database.transcript(conversation_id)
         conv = database.conversations().set_index("conversation_id").loc[conversation_id]
         outcome = conv["outcome"] + (f" / {conv['handoff_outcome']}" if conv["handed_off"] else "")
         flags = ", ".join(conv["flags"]) or "none"
         typer.echo(f"Conversation {conversation_id}: {outcome}; friction: {flags}")
         typer.echo(render_text.transcript(turns))
+
+
+from analyzer.cli_review import review_app  # noqa: E402  (registered after handled() exists)
+
+app.add_typer(review_app, name="review")
 
 
 def main() -> None:

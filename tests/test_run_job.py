@@ -1,0 +1,107 @@
+"""`handoff run`: the scheduled job is idempotent, alerts by exit code, locks, and fails safely."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from analyzer.cli import app
+from analyzer.job import database_lock
+from tests.conftest import SAMPLE_LOGS
+
+runner = CliRunner()
+
+
+def _setup(tmp_path: Path, alerts: str = "") -> Path:
+    logs = tmp_path / "exports"
+    logs.mkdir()
+    for week in ("2026-W44", "2026-W45"):
+        shutil.copy(SAMPLE_LOGS / f"{week}.jsonl", logs)
+    cfg = tmp_path / "handoff.toml"
+    cfg.write_text(
+        '[run]\nsources = ["exports"]\ndatabase = "data/handoff.duckdb"\n'
+        'output_dir = "site"\nperiod = "2026-W45"\n' + alerts
+    )
+    return cfg
+
+
+def _run(cfg: Path) -> tuple[int, dict[str, Any]]:
+    result = runner.invoke(app, ["run", "--config", str(cfg), "--json"])
+    return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else {}
+
+
+def test_twice_in_a_row_adds_nothing_and_writes_the_same_report(tmp_path: Path) -> None:
+    cfg = _setup(tmp_path)
+    code, first = _run(cfg)
+    assert code == 0, first
+    report = tmp_path / "site" / "handoff-report-2026-W45.html"
+    assert first["report"] == str(report) and first["load"]["loaded"] > 1000
+    assert first["headline"]["conversations"] == 165  # sample_logs week 45
+    before = report.read_bytes()
+    code, second = _run(cfg)
+    assert code == 0
+    assert second["files_already_loaded"] == 2 and second["load"]["read"] == 0
+    assert report.read_bytes() == before
+    index = (tmp_path / "site" / "index.html").read_text()
+    assert 'href="handoff-report-2026-W45.html"' in index and "2026-W45" in index
+    manifest = json.loads((tmp_path / "site" / "archive.json").read_text())
+    assert [e["label"] for e in manifest["reports"]] == ["2026-W45"]
+
+
+def test_new_file_is_loaded_and_changed_file_reloaded(tmp_path: Path) -> None:
+    cfg = _setup(tmp_path)
+    _run(cfg)
+    shutil.copy(SAMPLE_LOGS / "2026-W46.jsonl", tmp_path / "exports")
+    code, out = _run(cfg)
+    assert code == 0 and out["files_already_loaded"] == 2 and out["load"]["files"] == 1
+
+
+def test_crossed_alert_exits_3_and_says_why(tmp_path: Path) -> None:
+    cfg = _setup(tmp_path, "[alerts]\nhandoff_rate_above = 0.05\nfriction_rate_above = 0.99\n")
+    code, out = _run(cfg)
+    assert code == 3
+    assert len(out["alerts"]) == 1 and out["alerts"][0].startswith("handoff_rate is ")
+    index = (tmp_path / "site" / "index.html").read_text()
+    assert "handoff_rate is" in index
+
+
+def test_second_run_meets_the_lock(tmp_path: Path) -> None:
+    cfg = _setup(tmp_path)
+    db = tmp_path / "data" / "handoff.duckdb"
+    with database_lock(db, 0):
+        result = runner.invoke(app, ["run", "--config", str(cfg)])
+    assert result.exit_code == 4 and "another handoff run is using" in result.stderr
+
+
+def test_failure_half_way_leaves_the_archive_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfg = _setup(tmp_path)
+    assert _run(cfg)[0] == 0
+    site = tmp_path / "site"
+    saved = {p.name: p.read_bytes() for p in site.iterdir()}
+
+    import analyzer.report
+
+    def broken(db: object, out: Path, **kwargs: object) -> Path:
+        out.write_text("<html>half a rep")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(analyzer.report, "write_report", broken)
+    shutil.copy(SAMPLE_LOGS / "2026-W46.jsonl", tmp_path / "exports")
+    result = runner.invoke(app, ["run", "--config", str(cfg)])
+    assert result.exit_code == 1 and "disk full" in result.stderr
+    for name, data in saved.items():
+        assert (site / name).read_bytes() == data, name
+
+
+def test_run_needs_sources(tmp_path: Path) -> None:
+    cfg = tmp_path / "handoff.toml"
+    cfg.write_text("[run]\nsources = []\n")
+    result = runner.invoke(app, ["run", "--config", str(cfg)])
+    assert result.exit_code == 1 and "[run] sources is empty" in result.stderr
