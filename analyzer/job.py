@@ -189,8 +189,11 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
             name = f"handoff-report-{period.slug()}.html"
             report_path = settings.output_dir / name
             tmp = settings.output_dir / f".{name}.tmp"
-            db.report(tmp, period=period, generated_at=generated_at)
-            os.replace(tmp, report_path)
+            try:
+                db.report(tmp, period=period, generated_at=generated_at)
+                os.replace(tmp, report_path)
+            finally:
+                tmp.unlink(missing_ok=True)
         index = archive.update(
             settings.output_dir,
             archive.ArchiveEntry(
