@@ -20,12 +20,13 @@ import pandas as pd
 
 from analyzer import store
 from analyzer.config import Config, load_config
+from analyzer.engine import DuckDBEngine, Engine
 from analyzer.errors import HandoffError
 from analyzer.ingest import LoadSummary, discover, load_files
 from analyzer.period import Period
 from analyzer.pipeline import refresh
 from analyzer.query import run_saved, run_sql
-from analyzer.sql import query, run
+from analyzer.sql import query
 
 Moment = dt.datetime | dt.date | str | None
 
@@ -61,6 +62,14 @@ class Metrics:
         if row.empty:
             return {}
         return {k: (v.item() if hasattr(v, "item") else v) for k, v in row.iloc[0].to_dict().items()}
+
+
+def metrics_on(engine: Engine, bounds: dict[str, Any]) -> Metrics:
+    """Every metric query of `queries/metrics/` the report reads, run on `engine`."""
+    return Metrics(
+        rates=engine.fetch(query("metrics", "rates"), bounds),
+        flag_rates=engine.fetch(query("metrics", "flag_rates"), bounds),
+    )
 
 
 class Database:
@@ -115,10 +124,7 @@ class Database:
     ) -> Metrics:
         """Metrics for [since, until); days and weeks are those of `timezone`."""
         bounds = {"since": to_utc_naive(since), "until": to_utc_naive(until), "timezone": timezone}
-        return Metrics(
-            rates=run(self.con, query("metrics", "rates"), bounds).df(),
-            flag_rates=run(self.con, query("metrics", "flag_rates"), bounds).df(),
-        )
+        return metrics_on(DuckDBEngine(self.con), bounds)
 
     def transcript(self, conversation_id: str) -> pd.DataFrame:
         """The conversation's turns in order, each with the flags whose evidence it is."""

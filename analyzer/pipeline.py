@@ -6,18 +6,18 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.detect import run_detectors
-from analyzer.sql import materialize, query
+from analyzer.engine import Engine, as_engine
+from analyzer.sql import query
 
 
-def refresh(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Rebuild every derived table from `events`. Runs inside the caller's transaction."""
+def refresh(target: Engine | duckdb.DuckDBPyConnection, config: Config) -> None:
+    """Rebuild every derived table from `events` on `target` (a DuckDB connection or an Engine).
+
+    On DuckDB it runs inside the caller's transaction.
+    """
+    engine = as_engine(target)
     params = config.sql_params()
-    materialize(con, "turns", query("views", "turns"), params)
-    materialize(con, "conversations", query("views", "conversations"), params)
-    run_detectors(con, config)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE conversations_next AS "
-        + query("views", "conversations_flagged").sql.rstrip().rstrip(";")
-    )
-    con.execute("CREATE OR REPLACE TABLE conversations AS SELECT * FROM conversations_next")
-    con.execute("DROP TABLE conversations_next")
+    engine.materialize("turns", query("views", "turns"), params)
+    engine.materialize("conversations", query("views", "conversations"), params)
+    run_detectors(engine, config)
+    engine.materialize("conversations", query("views", "conversations_flagged"), params)

@@ -1,0 +1,73 @@
+"""DuckDB SQL -> Spark SQL with sqlglot, so every query in `queries/` is written once.
+
+sqlglot does almost all of it: `$name` becomes Spark's `:name` marker, `regexp_matches` becomes
+RLIKE (Java regex reads the `(?i)` and `\\b` the phrase lists use), `arg_min` becomes MIN_BY.
+Two functions it maps to something Spark lacks or that changes the result are rewritten here:
+
+- `quantile_cont(x, p)` -> `PERCENTILE(x, p)` (exact, interpolated; sqlglot writes a
+  two-argument PERCENTILE_CONT that Spark rejects, and WITHIN GROUP becomes an approximation);
+- `epoch(ts)` -> `UNIX_MICROS(ts) / 1e6` (sqlglot writes UNIX_TIMESTAMP, whole seconds only).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.spark import Spark
+
+from analyzer.errors import HandoffError
+
+
+def _percentile(self: Spark.Generator, e: exp.PercentileCont) -> str:
+    return self.func("PERCENTILE", e.this, e.expression)
+
+
+def _epoch(self: Spark.Generator, e: exp.TimeToUnix) -> str:
+    return f"(UNIX_MICROS({self.sql(e, 'this')}) / 1e6)"
+
+
+class HandoffSpark(Spark):
+    """Spark SQL as sqlglot writes it, with the fixes above."""
+
+    class Generator(Spark.Generator):
+        TRANSFORMS = {  # noqa: RUF012 - sqlglot's own pattern
+            **Spark.Generator.TRANSFORMS,
+            exp.PercentileCont: _percentile,
+            exp.TimeToUnix: _epoch,
+        }
+
+
+def _strip_order(tree: exp.Expression) -> exp.Expression:
+    """A materialised table has no order: drop the outermost ORDER BY (saves a global sort)."""
+    if isinstance(tree, exp.Query) and tree.args.get("order") is not None:
+        tree = tree.copy()
+        tree.set("order", None)
+    return tree
+
+
+@lru_cache(maxsize=256)
+def to_spark(sql: str, *, drop_order: bool = False) -> str:
+    """The Spark SQL for one DuckDB query; a construct that cannot be transpiled is an error."""
+    try:
+        trees = sqlglot.parse(sql, read="duckdb")
+        out = []
+        for tree in trees:
+            if tree is None:
+                continue
+            if drop_order:
+                tree = _strip_order(tree)
+            out.append(
+                HandoffSpark().generate(tree, unsupported_level=sqlglot.ErrorLevel.RAISE)
+            )
+    except sqlglot.errors.SqlglotError as exc:
+        raise HandoffError(
+            f"this query cannot be translated to Spark SQL: {exc}",
+            "use SQL both DuckDB and Spark read (see docs/scaling-out.md)",
+        ) from exc
+    if len(out) != 1:
+        raise HandoffError(
+            f"expected one SQL statement, found {len(out)}", "put one query per .sql file"
+        )
+    return out[0]
