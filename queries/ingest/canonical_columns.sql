@@ -1,0 +1,97 @@
+-- name: canonical_columns
+-- description: Maps already-parsed canonical records (every field as text, from `canonical_records`) to event rows with the same rules as normalize.sql: role aliases, event default 'message', ISO or epoch timestamps to UTC, message_id derived when absent; reject_reason says why a record cannot load (NULL when it can). Portable: runs on DuckDB and, transpiled, on Spark.
+-- params: loaded_at
+WITH fields AS (
+    SELECT
+        *,
+        nullif(trim(conversation_id), '') AS conv_id,
+        nullif(trim("timestamp"), '') AS ts_raw,
+        nullif(lower(trim(role)), '') AS role_raw,
+        coalesce(nullif(lower(trim(event)), ''), 'message') AS event_raw,
+        nullif(trim(message_id), '') AS given_message_id,
+        try_cast(trim("timestamp") AS DOUBLE) AS ts_number,
+        regexp_matches(coalesce(trim("timestamp"), ''), '^-?[0-9]+(\.[0-9]+)?$') AS ts_is_number
+    FROM canonical_records
+),
+typed AS (
+    SELECT
+        *,
+        CASE
+            WHEN ts_raw IS NULL THEN NULL
+            WHEN ts_is_number AND abs(ts_number) < 1e11
+                THEN CAST(make_timestamp(CAST(round(ts_number * 1000000) AS BIGINT)) AS TIMESTAMP)
+            WHEN ts_is_number AND abs(ts_number) < 1e14
+                THEN CAST(make_timestamp(CAST(round(ts_number * 1000) AS BIGINT)) AS TIMESTAMP)
+            WHEN ts_is_number THEN NULL
+            ELSE CAST(try_cast(ts_raw AS TIMESTAMPTZ) AS TIMESTAMP)
+        END AS ts,
+        CASE
+            WHEN role_raw IN ('customer', 'user', 'visitor', 'end_user', 'enduser', 'end user',
+                              'client', 'consumer', 'caller', 'guest', 'contact')
+                THEN 'customer'
+            WHEN role_raw IN ('bot', 'assistant', 'virtual_agent', 'virtual agent', 'virtualagent',
+                              'automated_agent', 'automated agent', 'chatbot', 'ai', 'ai_agent',
+                              'custom_bot', 'llm')
+                THEN 'bot'
+            WHEN role_raw IN ('agent', 'human_agent', 'human agent', 'live_agent', 'live agent',
+                              'representative', 'rep', 'operator', 'advisor', 'adviser',
+                              'supervisor', 'admin', 'teammate', 'staff')
+                THEN 'agent'
+            WHEN role_raw IN ('system', 'tool', 'function', 'event', 'platform') THEN 'system'
+        END AS role_name,
+        CASE
+            WHEN event_raw IN ('message', 'handoff_requested', 'handoff_initiated', 'queued',
+                               'agent_joined', 'agent_left', 'transfer', 'handoff_failed',
+                               'conversation_ended', 'handoff_accepted', 'handoff_completed',
+                               'transfer_failed', 'bot_fallback', 'other')
+                THEN event_raw
+        END AS event_name
+    FROM fields
+),
+judged AS (
+    SELECT
+        *,
+        CASE
+            WHEN read_error IS NOT NULL THEN read_error
+            WHEN conv_id IS NULL THEN 'missing required field conversation_id'
+            WHEN ts_raw IS NULL THEN 'missing required field timestamp'
+            WHEN ts IS NULL
+                THEN 'unparseable timestamp ''' || left(ts_raw, 60)
+                     || ''' (use ISO-8601 such as 2026-05-04T10:00:00Z, or epoch seconds or milliseconds)'
+            WHEN role_raw IS NULL THEN 'missing required field role'
+            WHEN role_name IS NULL
+                THEN 'unknown role ''' || left(role_raw, 40)
+                     || ''' (use customer, bot, agent or system, or an alias such as user or assistant)'
+            WHEN event_name IS NULL
+                THEN 'unknown event ''' || left(event_raw, 40)
+                     || ''' (use message, handoff_requested, handoff_initiated, queued, agent_joined, agent_left, transfer, handoff_failed or conversation_ended)'
+        END AS reject_reason
+    FROM typed
+)
+SELECT
+    conv_id AS conversation_id,
+    coalesce(
+        given_message_id,
+        'h' || left(md5(concat_ws('|', conv_id, CAST(ts AS VARCHAR), role_name, event_name,
+                                  coalesce(text, ''), CASE WHEN ts IS NULL THEN CAST(record_no AS VARCHAR) END)), 16)
+    ) AS message_id,
+    ts AS "timestamp",
+    role_name AS role,
+    text,
+    event_name AS event,
+    nullif(trim(queue), '') AS queue,
+    nullif(trim(participant_id), '') AS participant_id,
+    nullif(trim(intent), '') AS intent,
+    nullif(lower(trim(channel)), '') AS channel,
+    metadata,
+    handoff_context,
+    nullif(trim(platform_outcome), '') AS platform_outcome,
+    source_file,
+    source_format,
+    record_no,
+    source_record,
+    CAST($loaded_at AS TIMESTAMP) AS loaded_at,
+    reject_reason,
+    raw
+FROM judged
+ORDER BY source_file, record_no;
