@@ -90,3 +90,7 @@ def detect_format(path: Path, forced: str = "auto") -> Format:
 def register(fmt: Format) -> None:
     """Add a platform format (called by the importer modules)."""
     FORMATS[fmt.name] = fmt
+
+
+# The platform importers register themselves; imported last so the registry is complete on import.
+from analyzer.ingest import botframework, copilot_dataverse  # noqa: E402, F401, I001
