@@ -22,6 +22,8 @@ def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None 
             f"  {f.path} [{f.format}]: read {f.read}, loaded {f.loaded}, "
             f"duplicates {f.duplicates}, rejected {f.rejected}"
         )
+        if f.note:
+            lines.append(f"    note: {f.note}")
     if rejects:
         lines.append(f"Rejected records (first {len(rejects)}):")
         lines.extend(f"  {path}:{no}: {reason}" for path, no, reason in rejects)

@@ -92,5 +92,5 @@ def register(fmt: Format) -> None:
     FORMATS[fmt.name] = fmt
 
 
-# The platform importers register themselves; imported last so the registry is complete on import.
-from analyzer.ingest import botframework, copilot_dataverse  # noqa: E402, F401, I001
+# Platform importers register themselves; imported last so the registry is complete.
+from analyzer.ingest import botframework, connect, copilot_dataverse, openai_messages  # noqa: E402, F401

@@ -24,6 +24,16 @@ class FileSummary:
     loaded: int
     duplicates: int
     rejected: int
+    untimed: int = 0  # records read without a time (formats such as LLM chat messages)
+
+    @property
+    def note(self) -> str:
+        """What a reader of the summary should know about this file, or ""."""
+        if self.untimed and self.untimed == self.read - self.rejected:
+            return "this file has no times: the file's order is kept, waits are not measured"
+        if self.untimed:
+            return f"{self.untimed} record(s) have no time: the file's order is kept for them"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -171,7 +181,8 @@ def _account(con: duckdb.DuckDBPyConnection, formats: dict[str, str]) -> LoadSum
         SELECT n.source_file,
                count(*) AS read,
                count(*) FILTER (WHERE n.reject_reason IS NOT NULL) AS rejected,
-               coalesce(any_value(f.loaded), 0) AS loaded
+               coalesce(any_value(f.loaded), 0) AS loaded,
+               count(*) FILTER (WHERE n.reject_reason IS NULL AND n."timestamp" IS NULL) AS untimed
         FROM normalized n
         LEFT JOIN (SELECT source_file, count(*) AS loaded FROM fresh GROUP BY 1) f
           USING (source_file)
@@ -181,8 +192,10 @@ def _account(con: duckdb.DuckDBPyConnection, formats: dict[str, str]) -> LoadSum
     counted = {r[0]: r for r in rows}
     out: list[FileSummary] = []
     for path, fmt in formats.items():
-        _, read, rejected, loaded = counted.get(path, (path, 0, 0, 0))
-        out.append(FileSummary(path, fmt, read, loaded, read - rejected - loaded, rejected))
+        _, read, rejected, loaded, untimed = counted.get(path, (path, 0, 0, 0, 0))
+        out.append(
+            FileSummary(path, fmt, read, loaded, read - rejected - loaded, rejected, untimed)
+        )
     return LoadSummary(files=out)
 
 

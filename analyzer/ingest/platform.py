@@ -75,7 +75,7 @@ def require(
     for name, present in zip(fields, row or [False] * len(fields), strict=True):
         if not present:
             raise InputFileError(
-                f"{path}: not a {fmt} file, missing field {name}",
+                f"{path}: not in the {fmt} format, missing field {name}",
                 f"check the file is a {fmt} export, or pass --format with its real format",
             )
 
