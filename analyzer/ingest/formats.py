@@ -25,6 +25,8 @@ class Format:
     description: str
     stage: Stager
     sniff: Sniffer
+    # Set for a recognised file that holds no transcript: the load skips it, saying this.
+    skip: str = ""
 
 
 def _ends(path: Path, *suffixes: str) -> bool:
@@ -93,4 +95,11 @@ def register(fmt: Format) -> None:
 
 
 # Platform importers register themselves; imported last so the registry is complete.
-from analyzer.ingest import botframework, connect, copilot_dataverse, openai_messages  # noqa: E402, F401
+from analyzer.ingest import (  # noqa: E402, F401
+    botframework,
+    connect,
+    copilot_dataverse,
+    human_dialogues,
+    openai_messages,
+    rasa,
+)

@@ -42,6 +42,8 @@ class LoadSummary:
 
     files: list[FileSummary] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # Files recognised as something other than a transcript: "<path>: <what it is>".
+    not_transcripts: list[str] = field(default_factory=list)
 
     @property
     def read(self) -> int:
@@ -100,10 +102,14 @@ def load_files(
     tz = _checked_timezone(con, timezone or config.timezone)
     con.execute(STAGED_DDL)
     formats: dict[str, str] = {}
+    not_transcripts: list[str] = []
     for path in files:
         if on_file:
             on_file(path)
         chosen = detect_format(path, fmt)
+        if chosen.skip:
+            not_transcripts.append(f"{path}: {chosen.skip}")
+            continue
         chosen.stage(con, path, config)
         formats[str(path)] = chosen.name
 
@@ -119,10 +125,11 @@ def load_files(
         con.execute("SET TimeZone = 'UTC'")
 
     _refuse_unreadable_files(con)
-    _insert(con, [str(p) for p in files], loaded_at)
+    staged = [p for p in files if str(p) in formats]
+    _insert(con, [str(p) for p in staged], loaded_at)
     summary = _account(con, formats)
-    _log(con, files, summary, loaded_at)
-    return summary
+    _log(con, staged, summary, loaded_at)
+    return LoadSummary(files=summary.files, not_transcripts=not_transcripts)
 
 
 def _refuse_unreadable_files(con: duckdb.DuckDBPyConnection) -> None:

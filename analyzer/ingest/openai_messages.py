@@ -60,7 +60,8 @@ named AS (
         coalesce(
             c ->> 'conversation_id', c ->> 'id',
             CASE WHEN (c ->> 'task_id') IS NOT NULL
-                 THEN 'task-' || (c ->> 'task_id') || coalesce('-trial-' || (c ->> 'trial'), '') END,
+                 THEN 'task-' || (c ->> 'task_id')
+                      || coalesce('-trial-' || (c ->> 'trial'), '') END,
             $stem || ':' || i
         ) AS conv_id,
         json_object('task_id', c -> 'task_id', 'trial', c -> 'trial', 'reward', c -> 'reward')
