@@ -188,8 +188,6 @@ def test_real_tau_bench_transfers(db: Database) -> None:
 
 
 @needs_samples
-@pytest.mark.xfail(strict=True, reason="offers such as 'Would you like me to transfer you to a"
-                   " human agent?' match the transfer_notice phrases, so 74 count as handed off")
 def test_real_tau_bench_handed_off_is_48(db: Database) -> None:
     assert SAMPLES is not None
     db.load([SAMPLES / "tau-bench-airline" / "gpt-4o-airline.json"])
