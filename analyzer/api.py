@@ -96,7 +96,11 @@ class Database:
                 self.con, found.files, self.config, fmt=fmt, timezone=timezone, on_file=on_file
             )
             refresh(self.con, self.config)
-        return LoadSummary(files=summary.files, skipped=[str(p) for p in found.skipped])
+        return LoadSummary(
+            files=summary.files,
+            skipped=[str(p) for p in found.skipped],
+            not_transcripts=summary.not_transcripts,
+        )
 
     def refresh(self) -> None:
         with store.transaction(self.con):

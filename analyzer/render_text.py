@@ -22,10 +22,14 @@ def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None 
             f"  {f.path} [{f.format}]: read {f.read}, loaded {f.loaded}, "
             f"duplicates {f.duplicates}, rejected {f.rejected}"
         )
+        if f.note:
+            lines.append(f"    note: {f.note}")
     if rejects:
         lines.append(f"Rejected records (first {len(rejects)}):")
         lines.extend(f"  {path}:{no}: {reason}" for path, no, reason in rejects)
         lines.append('  All of them: handoff query "select * from rejects"')
+    for entry in s.not_transcripts:
+        lines.append(f"Skipped (not a transcript) {entry}")
     if s.skipped:
         names = ", ".join(p.rsplit("/", 1)[-1] for p in s.skipped[:8])
         more = f" and {len(s.skipped) - 8} more" if len(s.skipped) > 8 else ""

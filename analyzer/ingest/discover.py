@@ -37,7 +37,9 @@ def discover(paths: list[str | Path]) -> Discovery:
             found.add(p.resolve())
         elif p.is_dir():
             for child in p.rglob("*"):
-                if child.is_file() and not any(part.startswith(".") for part in child.parts):
+                if child.is_file() and not any(
+                    part.startswith(".") for part in child.relative_to(p).parts
+                ):
                     (found if is_supported(child) else skipped).add(child.resolve())
         elif any(ch in text for ch in "*?["):
             matches = [Path(m) for m in glob.glob(text, recursive=True)]

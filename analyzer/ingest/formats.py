@@ -25,6 +25,8 @@ class Format:
     description: str
     stage: Stager
     sniff: Sniffer
+    # Set for a recognised file that holds no transcript: the load skips it, saying this.
+    skip: str = ""
 
 
 def _ends(path: Path, *suffixes: str) -> bool:
@@ -90,3 +92,14 @@ def detect_format(path: Path, forced: str = "auto") -> Format:
 def register(fmt: Format) -> None:
     """Add a platform format (called by the importer modules)."""
     FORMATS[fmt.name] = fmt
+
+
+# Platform importers register themselves; imported last so the registry is complete.
+from analyzer.ingest import (  # noqa: E402, F401
+    botframework,
+    connect,
+    copilot_dataverse,
+    human_dialogues,
+    openai_messages,
+    rasa,
+)

@@ -24,6 +24,16 @@ class FileSummary:
     loaded: int
     duplicates: int
     rejected: int
+    untimed: int = 0  # records read without a time (formats such as LLM chat messages)
+
+    @property
+    def note(self) -> str:
+        """What a reader of the summary should know about this file, or ""."""
+        if self.untimed and self.untimed == self.read - self.rejected:
+            return "this file has no times: the file's order is kept, waits are not measured"
+        if self.untimed:
+            return f"{self.untimed} record(s) have no time: the file's order is kept for them"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +42,8 @@ class LoadSummary:
 
     files: list[FileSummary] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # Files recognised as something other than a transcript: "<path>: <what it is>".
+    not_transcripts: list[str] = field(default_factory=list)
 
     @property
     def read(self) -> int:
@@ -90,10 +102,14 @@ def load_files(
     tz = _checked_timezone(con, timezone or config.timezone)
     con.execute(STAGED_DDL)
     formats: dict[str, str] = {}
+    not_transcripts: list[str] = []
     for path in files:
         if on_file:
             on_file(path)
         chosen = detect_format(path, fmt)
+        if chosen.skip:
+            not_transcripts.append(f"{path}: {chosen.skip}")
+            continue
         chosen.stage(con, path, config)
         formats[str(path)] = chosen.name
 
@@ -109,10 +125,11 @@ def load_files(
         con.execute("SET TimeZone = 'UTC'")
 
     _refuse_unreadable_files(con)
-    _insert(con, [str(p) for p in files], loaded_at)
+    staged = [p for p in files if str(p) in formats]
+    _insert(con, [str(p) for p in staged], loaded_at)
     summary = _account(con, formats)
-    _log(con, files, summary, loaded_at)
-    return summary
+    _log(con, staged, summary, loaded_at)
+    return LoadSummary(files=summary.files, not_transcripts=not_transcripts)
 
 
 def _refuse_unreadable_files(con: duckdb.DuckDBPyConnection) -> None:
@@ -171,7 +188,8 @@ def _account(con: duckdb.DuckDBPyConnection, formats: dict[str, str]) -> LoadSum
         SELECT n.source_file,
                count(*) AS read,
                count(*) FILTER (WHERE n.reject_reason IS NOT NULL) AS rejected,
-               coalesce(any_value(f.loaded), 0) AS loaded
+               coalesce(any_value(f.loaded), 0) AS loaded,
+               count(*) FILTER (WHERE n.reject_reason IS NULL AND n."timestamp" IS NULL) AS untimed
         FROM normalized n
         LEFT JOIN (SELECT source_file, count(*) AS loaded FROM fresh GROUP BY 1) f
           USING (source_file)
@@ -181,8 +199,10 @@ def _account(con: duckdb.DuckDBPyConnection, formats: dict[str, str]) -> LoadSum
     counted = {r[0]: r for r in rows}
     out: list[FileSummary] = []
     for path, fmt in formats.items():
-        _, read, rejected, loaded = counted.get(path, (path, 0, 0, 0))
-        out.append(FileSummary(path, fmt, read, loaded, read - rejected - loaded, rejected))
+        _, read, rejected, loaded, untimed = counted.get(path, (path, 0, 0, 0, 0))
+        out.append(
+            FileSummary(path, fmt, read, loaded, read - rejected - loaded, rejected, untimed)
+        )
     return LoadSummary(files=out)
 
 

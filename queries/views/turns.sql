@@ -1,6 +1,6 @@
 -- name: turns
 -- description: Every event in conversation order (seq), each message classified once by the phrase lists, so later steps never re-run a regex.
--- params: transfer_notice_re, fallback_re, confirmation_re, acknowledgement_re, negative_feedback_re, human_request_re, handoff_failure_re, human_request_intents
+-- params: transfer_notice_re, transfer_offer_re, fallback_re, confirmation_re, acknowledgement_re, negative_feedback_re, human_request_re, handoff_failure_re, human_request_intents
 WITH ordered AS (
     SELECT
         e.*,
@@ -28,7 +28,7 @@ SELECT
     platform_outcome,
     is_message,
     is_message AND role IN ('bot', 'system') AND regexp_matches(text, $transfer_notice_re)
-        AS is_transfer_notice,
+        AND NOT regexp_matches(text, $transfer_offer_re) AS is_transfer_notice,
     is_message AND role IN ('bot', 'system') AND regexp_matches(text, $handoff_failure_re)
         AS is_failure_notice,
     (role = 'bot' AND event = 'bot_fallback')
