@@ -14,12 +14,13 @@ from typing import Annotated
 
 import typer
 
-from analyzer import __version__, render_text
+from analyzer import __version__, cli_spark, render_text
 from analyzer.api import Database, open_database
 from analyzer.errors import HandoffError
 from analyzer.ingest import LoadSummary
 from analyzer.period import resolve_period
 from analyzer.query import saved_queries
+from analyzer.results import open_results
 
 app = typer.Typer(
     name="handoff",
@@ -162,6 +163,9 @@ def report(
     fmt: FormatOption = "auto",
     db: DbOption = None,
     config: ConfigOption = None,
+    from_dir: Annotated[
+        Path | None, typer.Option("--from", help="Results folder written by `handoff spark-run`.")
+    ] = None,
 ) -> None:
     """Write the self-contained HTML report (works offline; one file)."""
     with handled():
@@ -171,7 +175,11 @@ def report(
             timezone=timezone or "UTC",
         )
         scratch = bool(paths) and db is None and not os.environ.get("HANDOFF_DB")
-        with open_database(db, config=config, memory=scratch, read_only=not paths) as database:
+        opened = (
+            open_results(from_dir, config=config) if from_dir
+            else open_database(db, config=config, memory=scratch, read_only=not paths)
+        )
+        with opened as database:
             if paths:
                 summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths)))
                 _clear_progress()
@@ -266,6 +274,9 @@ def show(
 from analyzer.cli_review import review_app  # noqa: E402  (registered after handled() exists)
 
 app.add_typer(review_app, name="review")
+
+
+cli_spark.register(app)
 
 
 def main() -> None:

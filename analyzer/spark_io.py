@@ -24,6 +24,8 @@ TEXT_FIELDS = (
 JSON_FIELDS = ("metadata", "source_record")
 KNOWN = TEXT_FIELDS + JSON_FIELDS
 REQUIRED = ("conversation_id", "timestamp", "role")
+# Inside a folder only these files are read (as `handoff load` does); a file named directly is read.
+JSONL_FILES = "*.{jsonl,ndjson,json,jsonl.gz,ndjson.gz,json.gz}"
 # A time that already says its zone (or is an epoch number) is not moved by --timezone.
 _HAS_ZONE = r"(?i)(z|[+-][0-9]{2}(:?[0-9]{2})?|^-?[0-9]+(\.[0-9]+)?)$"
 
@@ -73,7 +75,8 @@ def _merge_metadata(meta_text: str, extras_map: str, has_extras: str) -> str:
 def _jsonl(spark: SparkSession, uris: list[str]) -> DataFrame:
     from pyspark.sql import functions as F
 
-    lines = _numbered(spark.read.text(uris).select("value", "_metadata"))
+    reader = spark.read.option("pathGlobFilter", JSONL_FILES).option("recursiveFileLookup", "true")
+    lines = _numbered(reader.text(uris).select("value", "_metadata"))
     lines = lines.where(F.trim("value") != "")
     schema = ", ".join(f"`{f}` STRING" for f in KNOWN)
     known = ", ".join(f"'{f}'" for f in KNOWN)
@@ -104,7 +107,7 @@ def _jsonl(spark: SparkSession, uris: list[str]) -> DataFrame:
 def _parquet(spark: SparkSession, uris: list[str]) -> DataFrame:
     from pyspark.sql import types as T
 
-    df = spark.read.parquet(*uris)
+    df = spark.read.option("pathGlobFilter", "*.parquet").parquet(*uris)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise InputFileError(
