@@ -831,6 +831,17 @@ def _utc_stamp(generated_at: dt.datetime | None) -> str:
     return f"{when:%Y-%m-%d %H:%M:%S} UTC"
 
 
+def _period_facts(db: Database, bounds: dict[str, Any]) -> pd.Series:
+    """Conversation counts and start times; zeros for a database nothing was loaded into."""
+    loaded = db.con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'conversations'"
+        " AND schema_name = current_schema()"
+    ).fetchone()
+    if not loaded or not loaded[0]:
+        return pd.Series({"conversations": 0, "database_conversations": 0})
+    return run(db.con, query("report", "period"), bounds).df().iloc[0]
+
+
 def build_context(
     db: Database,
     *,
@@ -842,7 +853,7 @@ def build_context(
     """Read the period's metrics, flags and flagged transcripts into a `ReportContext`."""
     start, end = to_utc_naive(since), to_utc_naive(until)
     bounds = {"since": start, "until": end}
-    facts = run(db.con, query("report", "period"), bounds).df().iloc[0]
+    facts = _period_facts(db, bounds)
     count = int(facts["conversations"])
     base = {
         "title": title,
