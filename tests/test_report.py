@@ -10,11 +10,13 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import plotly.offline
 import pytest
 
 import analyzer
 from analyzer import report
+from analyzer.report import build as build_module
 from analyzer.resources import reports_dir
 
 GENERATED_AT = dt.datetime(2026, 3, 30, 8, 0, tzinfo=dt.UTC)
@@ -73,7 +75,7 @@ def _conversation(
     if hostile:
         question = f"{question} {XSS_SCRIPT} {XSS_IMG}"
     if long_text:
-        question = question + " " + ("very long text " * (long_text // 15))
+        question = question + " " + ('<&>" long text ' * (long_text // 15))  # escaping grows it
     add("customer", question)
     for i in range(extra_turns):
         add("bot", f"Step {i}: could you tell me a bit more?")
@@ -127,7 +129,10 @@ def write_jsonl(
 
 def add_flags(db: analyzer.Database, rows: list[tuple[str, str, str | None, str, float]]) -> None:
     """Insert friction flags directly and update the conversations' friction columns."""
-    db.con.executemany("INSERT INTO friction_flags VALUES (?, ?, ?, ?, ?)", rows)
+    frame = pd.DataFrame(rows, columns=["conversation_id", "flag", "message_id", "detail", "score"])
+    db.con.register("new_flags", frame)
+    db.con.execute("INSERT INTO friction_flags BY NAME SELECT * FROM new_flags")
+    db.con.unregister("new_flags")
     db.con.execute(
         """UPDATE conversations SET friction_count = f.n, flags = f.flags
            FROM (SELECT conversation_id, count(DISTINCT flag) AS n,
@@ -422,6 +427,20 @@ def test_size_stays_bounded(tmp_path: Path) -> None:
     assert len(page.having("li", **{"class": "conversation"})) > 0
     queue_rows = page.having("tr")
     assert len(queue_rows) < 300
+
+
+def test_oversized_drilldown_is_shortened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = build(tmp_path, conversations=200)
+    flag_handed_off(db, every=1)
+    full = Page(render(db, tmp_path, "full.html"))
+    listed = len(full.having("li", **{"class": "conversation"}))
+    limit = len(PLOTLY_JS) + 60_000
+    monkeypatch.setattr(build_module, "SIZE_LIMIT", limit)
+    html = render(db, tmp_path, "small.html")
+    assert len(html.encode()) < limit
+    page = Page(html)
+    assert 0 < len(page.having("li", **{"class": "conversation"})) < listed
+    assert "Shortened to the worst" in page.words
 
 
 # -- the template contract -------------------------------------------------------------------
