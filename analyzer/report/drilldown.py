@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from analyzer.report.limits import (
     DRILLDOWN_BUDGET,
     MAX_DRILLDOWN,
     MAX_EVIDENCE_TURNS,
+    MAX_ID,
     MAX_NOTES,
     MAX_TEXT,
     MAX_TURNS,
@@ -47,16 +49,33 @@ def _queue_words(first: object, final: object) -> str:
     return f"{clip(first)} → {clip(final)}"
 
 
+def _escaped_length(values: Iterable[object]) -> int:
+    return sum(len(escape(str(v))) for v in values if not missing(v))
+
+
+def _time(value: object, same_day: bool) -> str:
+    """The turn's time; its date too when it is not the day the conversation started."""
+    if missing(value):
+        return ""
+    return fmt_moment(value, "%H:%M:%S" if same_day else "%Y-%m-%d %H:%M:%S")
+
+
 def _estimated_size(turns: pd.DataFrame, notes: pd.DataFrame) -> int:
     """Rough bytes of a conversation's drill-down HTML, counting the growth from escaping.
 
-    Flag details appear twice (header list, beside the evidence) and flag names three times
-    (pill, header list, filter option).
+    Flag notes appear in the header list and flag names also as a pill and a filter option.
     """
-    text = sum(len(escape(t)) for t in turns["text"].fillna("")) if len(turns) else 0
-    detail = sum(len(escape(d)) for d in notes["detail"].fillna("")) if len(notes) else 0
-    names = sum(len(escape(f)) for f in notes["flag"].fillna("")) if len(notes) else 0
-    return 600 + text + 2 * detail + 3 * names + TURN_OVERHEAD * len(turns)
+    if turns.empty and notes.empty:
+        return 600
+    evidence = [v for r in turns.itertuples(index=False) for v in (*r.flags, *r.details)]
+    return (
+        600
+        + _escaped_length(turns["text"])
+        + _escaped_length(evidence)
+        + _escaped_length(notes["detail"])
+        + 3 * _escaped_length(notes["flag"])
+        + TURN_OVERHEAD * len(turns)
+    )
 
 
 def drilldown(db: Database, bounds: dict[str, Any]) -> tuple[tuple[FlaggedConversation, ...], str]:
@@ -77,6 +96,7 @@ def drilldown(db: Database, bounds: dict[str, Any]) -> tuple[tuple[FlaggedConver
             "max_turns": MAX_TURNS,
             "max_evidence": MAX_EVIDENCE_TURNS,
             "max_chars": MAX_TEXT,
+            "max_notes": MAX_NOTES,
         },
     ).df()
     notes = run(
@@ -107,20 +127,22 @@ def drilldown(db: Database, bounds: dict[str, Any]) -> tuple[tuple[FlaggedConver
 
 def _conversation(c: Any, turns: pd.DataFrame, notes: pd.DataFrame) -> FlaggedConversation:
     flags = tuple(
-        FlagNote(clip(r.flag), str(r.detail), "" if missing(r.message_id) else str(r.message_id))
+        FlagNote(clip(r.flag), str(r.detail), clip(r.message_id, MAX_ID))
         for r in notes.itertuples(index=False)
     )
     shown: list[Turn] = []
     previous = 0
+    first_day = fmt_moment(c.started_at, "%Y-%m-%d")
     for r in turns.itertuples(index=False):
         evidence = tuple(
-            FlagNote(clip(f), str(d), str(r.message_id))
+            FlagNote(clip(f), str(d), clip(r.message_id, MAX_ID))
             for f, d in zip(list(r.flags), list(r.details), strict=True)
         )
+        same_day = fmt_moment(r.timestamp, "%Y-%m-%d") == first_day
         shown.append(
             Turn(
                 seq=int(r.seq),
-                time=fmt_moment(r.timestamp, "%H:%M:%S").replace("—", ""),
+                time=_time(r.timestamp, same_day),
                 role=str(r.role),
                 event=str(r.event),
                 text="" if missing(r.text) else str(r.text),
@@ -135,7 +157,7 @@ def _conversation(c: Any, turns: pd.DataFrame, notes: pd.DataFrame) -> FlaggedCo
     if not missing(c.handoff_outcome):
         outcome += f" · {_words(c.handoff_outcome)}"
     return FlaggedConversation(
-        conversation_id=str(c.conversation_id),
+        conversation_id=clip(c.conversation_id, MAX_ID),
         started_at=fmt_moment(c.started_at),
         channel=clip(c.channel) or "—",
         queue=_queue_words(c.queue, c.final_queue),

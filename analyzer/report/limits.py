@@ -13,6 +13,7 @@ MAX_WEEKS = 260  # the weekly charts show the last MAX_WEEKS weeks of the period
 MAX_FLAGS = 30  # distinct flags tabulated
 MAX_CHART_FLAGS = 12  # flags drawn in the weekly flag chart (highest rate first)
 MAX_LABEL = 80  # characters of a queue, channel or flag name shown
+MAX_ID = 120  # characters of a conversation or message id shown
 MAX_DRILLDOWN = 150  # flagged conversations listed
 MAX_TURNS = 80  # turns shown per conversation
 MAX_EVIDENCE_TURNS = 20  # of which evidence turns beyond the opening ones

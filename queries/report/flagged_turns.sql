@@ -1,10 +1,11 @@
 -- name: flagged_turns
--- description: Turns of the given conversations for the drill-down, at most $max_turns each: the first ($max_turns - $max_evidence) turns plus the first $max_evidence evidence turns wherever they are; text cut to $max_chars, with the flags each turn is evidence for.
--- params: ids, max_turns, max_evidence, max_chars
+-- description: Turns of the given conversations for the drill-down, at most $max_turns each: the first ($max_turns - $max_evidence) turns plus the first $max_evidence evidence turns wherever they are; text cut to $max_chars, with the flags (at most $max_notes) each turn is evidence for.
+-- params: ids, max_turns, max_evidence, max_chars, max_notes
 WITH evidence AS (
     SELECT conversation_id, message_id,
-           list(flag ORDER BY flag, detail) AS flags,
-           list(left(coalesce(detail, ''), $max_chars) ORDER BY flag, detail) AS details
+           list_slice(list(flag ORDER BY flag, detail), 1, $max_notes) AS flags,
+           list_slice(list(left(coalesce(detail, ''), $max_chars) ORDER BY flag, detail),
+                      1, $max_notes) AS details
     FROM friction_flags
     WHERE list_contains($ids, conversation_id) AND message_id IS NOT NULL
     GROUP BY conversation_id, message_id
