@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 from typing import Any
 
 import pandas as pd
@@ -56,6 +57,12 @@ def _layout(y_title: str, *, percent: bool = False, stacked: bool = False) -> di
     if stacked:
         layout["barmode"] = "stack"
     return layout
+
+
+def plotly_text(value: str) -> str:
+    """A data value as plotly label text: plotly reads a few HTML tags (<a href>, <b>...) and
+    entities in labels, so data is entity-escaped to be shown as written."""
+    return escape(value, quote=False)
 
 
 def _figure_json(fig: go.Figure) -> Markup:
@@ -141,7 +148,7 @@ def flag_charts(
             go.Scatter(
                 x=x,
                 y=_round(flagged / handed),
-                name=clip(flag, 40),
+                name=plotly_text(clip(flag, 40)),
                 mode="lines+markers",
                 customdata=[[n, d] for n, d in zip(_counts(flagged), _counts(handed), strict=True)],
                 hovertemplate="%{y:.1%} (%{customdata[0]} / %{customdata[1]})",

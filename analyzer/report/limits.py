@@ -19,7 +19,7 @@ MAX_TURNS = 80  # turns shown per conversation
 MAX_EVIDENCE_TURNS = 20  # of which evidence turns beyond the opening ones
 MAX_TEXT = 600  # characters of a message or flag detail shown
 MAX_NOTES = 20  # flags listed per conversation
-DRILLDOWN_BUDGET = 600_000  # estimated bytes of drill-down HTML; conversations past it are left out
+DRILLDOWN_BUDGET = 800_000  # estimated bytes of drill-down HTML; conversations past it are left out
 TURN_OVERHEAD = 160  # estimated markup bytes per turn
 
 CHART_IDS = (
