@@ -18,6 +18,7 @@ import pytest
 import analyzer
 from analyzer import report
 from analyzer.report import build as build_module
+from analyzer.report import fmt
 from analyzer.resources import reports_dir
 
 GENERATED_AT = dt.datetime(2026, 3, 30, 8, 0, tzinfo=dt.UTC)
@@ -462,3 +463,27 @@ def test_context_fields_documented_and_used(cls: type) -> None:
         assert re.search(rf"^\s+{field.name}: \S", doc, re.M), f"{cls.__name__}.{field.name}"
         prefix = r"ctx\." if cls is report.ReportContext else r"\."
         assert re.search(rf"{prefix}{field.name}\b", template), f"{cls.__name__}.{field.name}"
+
+
+# -- formatting ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(None, "—"), (float("nan"), "—"), (0, "0 s"), (59.4, "59 s"), (61, "1 m 01 s"),
+     (3600, "1 h 00 m"), (90061, "1 d 01 h")],
+)
+def test_fmt_seconds(seconds: float | None, text: str) -> None:
+    assert fmt.fmt_seconds(seconds) == text
+
+
+def test_describe_period() -> None:
+    assert fmt.describe_period(None, None) == "all data"
+    assert fmt.describe_period(dt.datetime(2026, 3, 2), None) == "from 2026-03-02 (UTC)"
+    until = dt.datetime(2026, 3, 2, 12, 30)
+    assert fmt.describe_period(None, until) == "before 2026-03-02 12:30 (UTC)"
+
+
+def test_script_json_cannot_close_the_script_element() -> None:
+    payload = json.dumps({"name": XSS_IMG + "&amp; \u2028"})
+    safe = str(fmt.script_json(payload))
+    assert "<" not in safe and ">" not in safe and "&" not in safe and "\u2028" not in safe
+    assert json.loads(safe) == json.loads(payload)

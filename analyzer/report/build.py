@@ -171,8 +171,8 @@ def write_report(
 ) -> Path:
     """Write the report for the period [since, until) to `out` (UTF-8); returns `out`.
 
-    `generated_at` is printed in the header (default: now, UTC); pass it for byte-identical
-    output from identical data.
+    `generated_at` is printed in the header (default: now; a naive value is taken as UTC);
+    pass it for byte-identical output from identical data.
     """
     html = render(build_context(db, since=since, until=until, generated_at=generated_at))
     out = Path(out)

@@ -111,8 +111,9 @@ def _outcome_chart(df: pd.DataFrame, div_id: str, title: str, note: str) -> Char
 
 
 def trend_charts(rates: pd.DataFrame) -> tuple[Chart, ...]:
-    weeks = rates[rates["dimension"] == "week"].sort_values("key")
-    days = rates[rates["dimension"] == "day"].sort_values("key")
+    dated = rates[rates["key"].notna()]  # conversations without a time have no day or week
+    weeks = dated[dated["dimension"] == "week"].sort_values("key")
+    days = dated[dated["dimension"] == "day"].sort_values("key")
     day_note = ""
     if len(days) > MAX_DAYS:
         day_note = f"Last {MAX_DAYS} of {len(days)} days shown; the weekly charts cover them all."
@@ -134,7 +135,7 @@ def flag_charts(
 ) -> tuple[Chart, ...]:
     if not flags:
         return ()
-    weeks = rates[(rates["dimension"] == "week") & (rates["handed_off"] > 0)]
+    weeks = rates[(rates["dimension"] == "week") & (rates["handed_off"] > 0) & rates["key"].notna()]
     weeks = weeks.sort_values("key").tail(MAX_WEEKS)
     weekly = flag_rates[(flag_rates["dimension"] == "week") & flag_rates["flag"].isin(flags)]
     grid = weekly.pivot_table(index="key", columns="flag", values="flagged", aggfunc="sum")

@@ -88,6 +88,6 @@ def script_json(payload: str) -> Markup:
 @cache
 def plotly_js() -> Markup:
     js = plotly.offline.get_plotlyjs()
-    if "</script" in js.lower():  # would end the embedding element early
+    if "</script" in js.lower() or "<!--" in js:  # would end or confuse the <script> element
         raise RuntimeError("this plotly.js cannot be embedded inline")
     return Markup(js)  # the library itself, not data

@@ -9,7 +9,7 @@ FROM (
         score,
         row_number() OVER (PARTITION BY conversation_id ORDER BY flag, message_id, detail) AS n
     FROM friction_flags
-    WHERE list_contains($ids, conversation_id)
+    WHERE conversation_id IN (SELECT unnest($ids))
 )
 WHERE n <= $max_notes
 ORDER BY conversation_id, flag, message_id, detail;

@@ -7,7 +7,7 @@ WITH evidence AS (
            list_slice(list(left(coalesce(detail, ''), $max_chars) ORDER BY flag, detail),
                       1, $max_notes) AS details
     FROM friction_flags
-    WHERE list_contains($ids, conversation_id) AND message_id IS NOT NULL
+    WHERE conversation_id IN (SELECT unnest($ids)) AND message_id IS NOT NULL
     GROUP BY conversation_id, message_id
 ),
 marked AS (
@@ -21,7 +21,7 @@ marked AS (
         ) AS kind_rank
     FROM turns t
     LEFT JOIN evidence e USING (conversation_id, message_id)
-    WHERE list_contains($ids, t.conversation_id)
+    WHERE t.conversation_id IN (SELECT unnest($ids))
 )
 SELECT
     conversation_id, seq, message_id, "timestamp", role, event,
