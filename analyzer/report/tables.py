@@ -174,7 +174,7 @@ def top_queues(rates: pd.DataFrame) -> Table:
     )
     return Table(
         "table-top-queues",
-        "Top queues by friction rate",
+        f"Top queues by friction rate (at least {MIN_QUEUE_HANDOFFS} handoffs)",
         (
             Column("Queue", False, ""),
             Column("With friction", True, "handed off with a flag"),
