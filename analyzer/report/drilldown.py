@@ -1,0 +1,170 @@
+"""The drill-down: flagged conversations, worst first, with their transcripts (capped)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from analyzer.report.context import FlaggedConversation, FlagNote, Turn
+from analyzer.report.fmt import clip, fmt_moment, fmt_seconds, missing
+from analyzer.report.limits import (
+    DRILLDOWN_BUDGET,
+    MAX_DRILLDOWN,
+    MAX_EVIDENCE_TURNS,
+    MAX_ID,
+    MAX_NOTES,
+    MAX_TEXT,
+    MAX_TURNS,
+    TURN_OVERHEAD,
+)
+from analyzer.sql import query, run
+
+if TYPE_CHECKING:
+    from analyzer.api import Database
+
+
+_OUTCOME_WORDS = {
+    "unengaged": "unengaged",
+    "handed_off": "handed off",
+    "bot_resolved": "bot resolved",
+    "abandoned": "abandoned",
+    "agent_engaged": "agent engaged",
+    "abandoned_in_queue": "abandoned in queue",
+    "handoff_failed": "handoff failed",
+}
+
+
+def _words(value: object) -> str:
+    return "" if missing(value) else _OUTCOME_WORDS.get(str(value), clip(value))
+
+
+def _queue_words(first: object, final: object) -> str:
+    if missing(first):
+        return "—"
+    if missing(final) or final == first:
+        return clip(first)
+    return f"{clip(first)} → {clip(final)}"
+
+
+def _escaped_length(values: Iterable[object]) -> int:
+    return sum(len(escape(str(v))) for v in values if not missing(v))
+
+
+def _time(value: object, same_day: bool) -> str:
+    """The turn's time; its date too when it is not the day the conversation started."""
+    if missing(value):
+        return ""
+    return fmt_moment(value, "%H:%M:%S" if same_day else "%Y-%m-%d %H:%M:%S")
+
+
+def _estimated_size(turns: pd.DataFrame, notes: pd.DataFrame) -> int:
+    """Rough bytes of a conversation's drill-down HTML, counting the growth from escaping.
+
+    Flag notes appear in the header list and flag names also as a pill and a filter option.
+    """
+    if turns.empty and notes.empty:
+        return 600
+    evidence = [v for r in turns.itertuples(index=False) for v in (*r.flags, *r.details)]
+    return (
+        600
+        + _escaped_length(turns["text"])
+        + _escaped_length(evidence)
+        + _escaped_length(notes["detail"])
+        + 3 * _escaped_length(notes["flag"])
+        + TURN_OVERHEAD * len(turns)
+    )
+
+
+def drilldown(db: Database, bounds: dict[str, Any]) -> tuple[tuple[FlaggedConversation, ...], str]:
+    convs = run(
+        db.con,
+        query("report", "flagged_conversations"),
+        {**bounds, "max_conversations": MAX_DRILLDOWN},
+    ).df()
+    if convs.empty:
+        return (), "No flagged conversations in this period."
+    total = int(convs["flagged_total"].iloc[0])
+    ids = list(convs["conversation_id"])
+    turns = run(
+        db.con,
+        query("report", "flagged_turns"),
+        {
+            "ids": ids,
+            "max_turns": MAX_TURNS,
+            "max_evidence": MAX_EVIDENCE_TURNS,
+            "max_chars": MAX_TEXT,
+            "max_notes": MAX_NOTES,
+        },
+    ).df()
+    notes = run(
+        db.con,
+        query("report", "flag_notes"),
+        {"ids": ids, "max_notes": MAX_NOTES, "max_chars": MAX_TEXT},
+    ).df()
+    turns_by = dict(tuple(turns.groupby("conversation_id", sort=False)))
+    notes_by = dict(tuple(notes.groupby("conversation_id", sort=False)))
+
+    out: list[FlaggedConversation] = []
+    budget = DRILLDOWN_BUDGET
+    for c in convs.itertuples(index=False):
+        t = turns_by.get(c.conversation_id, turns.iloc[0:0])
+        n = notes_by.get(c.conversation_id, notes.iloc[0:0])
+        size = _estimated_size(t, n)
+        if size > budget:
+            break
+        budget -= size
+        out.append(_conversation(c, t, n))
+    shown = len(out)
+    note = f"{total:,} flagged conversation{'s' if total != 1 else ''} in this period"
+    if shown < total:
+        note += f"; the worst {shown:,} are listed"
+    note += ". Most flags first, then longest wait."
+    return tuple(out), note
+
+
+def _conversation(c: Any, turns: pd.DataFrame, notes: pd.DataFrame) -> FlaggedConversation:
+    flags = tuple(
+        FlagNote(clip(r.flag), str(r.detail), clip(r.message_id, MAX_ID))
+        for r in notes.itertuples(index=False)
+    )
+    shown: list[Turn] = []
+    previous = 0
+    first_day = fmt_moment(c.started_at, "%Y-%m-%d")
+    for r in turns.itertuples(index=False):
+        evidence = tuple(
+            FlagNote(clip(f), str(d), clip(r.message_id, MAX_ID))
+            for f, d in zip(list(r.flags), list(r.details), strict=True)
+        )
+        same_day = fmt_moment(r.timestamp, "%Y-%m-%d") == first_day
+        shown.append(
+            Turn(
+                seq=int(r.seq),
+                time=_time(r.timestamp, same_day),
+                role=str(r.role),
+                event=str(r.event),
+                text="" if missing(r.text) else str(r.text),
+                truncated=bool(r.truncated),
+                evidence=evidence,
+                skipped_before=int(r.seq) - previous - 1,
+            )
+        )
+        previous = int(r.seq)
+    turn_count = int(turns["turn_count"].iloc[0]) if len(turns) else 0
+    outcome = _words(c.outcome)
+    if not missing(c.handoff_outcome):
+        outcome += f" · {_words(c.handoff_outcome)}"
+    return FlaggedConversation(
+        conversation_id=clip(c.conversation_id, MAX_ID),
+        started_at=fmt_moment(c.started_at),
+        channel=clip(c.channel) or "—",
+        queue=_queue_words(c.queue, c.final_queue),
+        outcome=outcome,
+        wait=fmt_seconds(c.wait_seconds),
+        flags=flags,
+        flag_names=tuple(sorted({f.flag for f in flags})),
+        turns=tuple(shown),
+        turns_omitted=turn_count - len(shown),
+    )

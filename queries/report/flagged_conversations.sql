@@ -1,0 +1,26 @@
+-- name: flagged_conversations
+-- description: The period's conversations with at least one friction flag, worst first (most distinct flags, then longest wait), capped at $max_conversations; `flagged_total` counts them all.
+-- params: since, until, max_conversations
+WITH counted AS (
+    SELECT conversation_id, count(DISTINCT flag) AS flag_count
+    FROM friction_flags
+    GROUP BY conversation_id
+)
+SELECT
+    c.conversation_id,
+    c.started_at,
+    c.channel,
+    c.intent,
+    c.queue,
+    c.final_queue,
+    c.outcome,
+    c.handoff_outcome,
+    c.wait_seconds,
+    f.flag_count,
+    count(*) OVER () AS flagged_total
+FROM conversations c
+JOIN counted f USING (conversation_id)
+WHERE ($since IS NULL OR c.started_at >= CAST($since AS TIMESTAMP))
+  AND ($until IS NULL OR c.started_at < CAST($until AS TIMESTAMP))
+ORDER BY f.flag_count DESC, c.wait_seconds DESC NULLS LAST, c.started_at, c.conversation_id
+LIMIT $max_conversations;

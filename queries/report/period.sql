@@ -1,0 +1,14 @@
+-- name: period
+-- description: How many conversations the period holds and when the first and last of them started, beside the same for the whole database.
+-- params: since, until
+SELECT
+    count(*) FILTER (WHERE ($since IS NULL OR started_at >= CAST($since AS TIMESTAMP))
+                       AND ($until IS NULL OR started_at < CAST($until AS TIMESTAMP))) AS conversations,
+    min(started_at) FILTER (WHERE ($since IS NULL OR started_at >= CAST($since AS TIMESTAMP))
+                              AND ($until IS NULL OR started_at < CAST($until AS TIMESTAMP))) AS first_start,
+    max(started_at) FILTER (WHERE ($since IS NULL OR started_at >= CAST($since AS TIMESTAMP))
+                              AND ($until IS NULL OR started_at < CAST($until AS TIMESTAMP))) AS last_start,
+    count(*) AS database_conversations,
+    min(started_at) AS database_first_start,
+    max(started_at) AS database_last_start
+FROM conversations;

@@ -1,0 +1,514 @@
+"""The HTML report: structure, escaping, offline, determinism, empty data, size, contract."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import random
+import re
+import shutil
+import subprocess
+from html import escape as html_escape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import plotly.offline
+import pytest
+
+import analyzer
+from analyzer import report
+from analyzer.report import build as build_module
+from analyzer.report import fmt
+from analyzer.resources import reports_dir
+
+GENERATED_AT = dt.datetime(2026, 3, 30, 8, 0, tzinfo=dt.UTC)
+START = dt.datetime(2026, 3, 2, 8, 0)  # a Monday
+XSS_SCRIPT = "<script>alert(1)</script>"
+XSS_IMG = "</script><img src=x onerror=alert(1)>"
+PLOTLY_JS = plotly.offline.get_plotlyjs()
+
+# -- test data: canonical JSONL through the real loader ------------------------------------
+QUESTIONS = [
+    "where is my parcel {n}",
+    "I need to change my delivery address",
+    "how do I get a refund for order {n}",
+    "my card was charged twice",
+    "can I change the time slot for {n}?",
+]
+ANSWERS = [
+    "Parcel {n} is out for delivery today.",
+    "You can change the address under My account > Deliveries.",
+    "Refunds take 3-5 working days after we receive the item.",
+]
+THANKS = ["great, thanks!", "thank you, that worked", "perfect, cheers"]
+ASK_HUMAN = ["can I speak to a person", "agent please", "I want a real person"]
+HANDOFF = ["I'm connecting you to a colleague now.", "Let me transfer you to an agent."]
+AGENT = ["Hi, I can help with that.", "Hello, thanks for waiting - looking at it now."]
+QUEUES = ["billing", "deliveries", "returns"]
+CHANNELS = ["web", "app", "whatsapp"]
+
+
+def _conversation(
+    cid: str, start: dt.datetime, kind: str, rng: random.Random, *, queue: str, channel: str,
+    hostile: bool = False, long_text: int = 0, extra_turns: int = 0,
+) -> list[dict[str, object]]:
+    """One conversation's canonical records; `kind` picks the outcome."""
+    n = rng.randint(10000, 99999)
+    records: list[dict[str, object]] = []
+    clock = start
+
+    def add(role: str, text: str | None, event: str = "message", **extra: object) -> None:
+        nonlocal clock
+        clock += dt.timedelta(seconds=rng.randint(3, 40))
+        rec: dict[str, object] = {
+            "conversation_id": cid, "message_id": f"{cid}-m{len(records) + 1}",
+            "timestamp": clock.strftime("%Y-%m-%dT%H:%M:%SZ"), "role": role, "event": event,
+            "channel": channel,
+        }
+        if text is not None:
+            rec["text"] = text
+        rec.update(extra)
+        records.append(rec)
+
+    if kind == "unengaged":
+        add("bot", "Hi! How can I help you today?")
+        return records
+    question = rng.choice(QUESTIONS).format(n=n)
+    if hostile:
+        question = f"{question} {XSS_SCRIPT} {XSS_IMG}"
+    if long_text:
+        question = question + " " + ('<&>" long text ' * (long_text // 15))  # escaping grows it
+    add("customer", question)
+    for i in range(extra_turns):
+        add("bot", f"Step {i}: could you tell me a bit more?")
+        add("customer", f"more detail number {i}")
+    if kind == "confirmed":
+        add("bot", rng.choice(ANSWERS).format(n=n))
+        add("customer", rng.choice(THANKS))
+    elif kind == "assumed":
+        add("bot", rng.choice(ANSWERS).format(n=n))
+    elif kind == "abandoned":
+        add("bot", "Sorry, I didn't understand that.")
+        add("customer", "this is useless")
+    else:  # handed off: agent, queue_abandoned or failed
+        add("bot", "Sorry, I didn't understand that.")
+        add("customer", rng.choice(ASK_HUMAN))
+        add("bot", rng.choice(HANDOFF), "handoff_initiated", queue=queue)
+        if kind == "agent":
+            clock += dt.timedelta(seconds=rng.randint(10, 900))
+            add("agent", rng.choice(AGENT), participant_id=f"agent-{rng.randint(1, 9)}",
+                queue=queue)
+            add("customer", "thanks")
+        elif kind == "failed":
+            add("system", None, "handoff_failed", queue=queue)
+    return records
+
+
+KINDS = ["confirmed", "assumed", "abandoned", "unengaged", "agent", "agent", "queue", "failed"]
+
+
+def write_jsonl(
+    path: Path, conversations: int, *, seed: int = 7, hostile: bool = False,
+    queues: list[str] | None = None, long_text: int = 0, days: int = 21,
+) -> Path:
+    rng = random.Random(seed)
+    queue_names = queues or QUEUES
+    lines: list[str] = []
+    for i in range(conversations):
+        start = START + dt.timedelta(days=i % days, minutes=(i * 7) % 600)
+        queue = queue_names[i % len(queue_names)]
+        if hostile and i % 4 == 0:
+            queue = XSS_SCRIPT if i % 8 == 0 else XSS_IMG
+        records = _conversation(
+            f"c{i:05d}", start, KINDS[i % len(KINDS)], rng, queue=queue,
+            channel=CHANNELS[i % len(CHANNELS)], hostile=hostile and i % 3 == 0,
+            long_text=long_text if i % 5 == 0 else 0,
+        )
+        lines.extend(json.dumps(r) for r in records)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def add_flags(db: analyzer.Database, rows: list[tuple[str, str, str | None, str, float]]) -> None:
+    """Insert friction flags directly and update the conversations' friction columns."""
+    frame = pd.DataFrame(rows, columns=["conversation_id", "flag", "message_id", "detail", "score"])
+    db.con.register("new_flags", frame)
+    db.con.execute("INSERT INTO friction_flags BY NAME SELECT * FROM new_flags")
+    db.con.unregister("new_flags")
+    db.con.execute(
+        """UPDATE conversations SET friction_count = f.n, flags = f.flags
+           FROM (SELECT conversation_id, count(DISTINCT flag) AS n,
+                        array_sort(array_distinct(list(flag))) AS flags
+                 FROM friction_flags GROUP BY conversation_id) f
+           WHERE conversations.conversation_id = f.conversation_id"""
+    )
+
+
+FLAG_NAMES = ["customer_repeated", "long_queue_wait", "missing_transition", "misroute"]
+
+
+def flag_handed_off(db: analyzer.Database, *, hostile: bool = False, every: int = 2) -> None:
+    """Flag every `every`-th handed-off conversation, evidence on its last customer message."""
+    handed = db.sql(
+        """SELECT c.conversation_id, max(t.message_id) FILTER (WHERE t.role = 'customer') AS mid
+           FROM conversations c JOIN turns t USING (conversation_id)
+           WHERE c.handed_off GROUP BY ALL ORDER BY c.conversation_id"""
+    )
+    rows: list[tuple[str, str, str | None, str, float]] = []
+    for i, (cid, mid) in enumerate(handed.itertuples(index=False)):
+        if i % every:
+            continue
+        for k in range(1 + i % 3):
+            detail = f"customer said it again ({k})"
+            if hostile:
+                detail += f" {XSS_SCRIPT} {XSS_IMG}"
+            rows.append((cid, FLAG_NAMES[(i + k) % len(FLAG_NAMES)], mid, detail, 1.0))
+        rows.append((cid, "long_queue_wait", None, "waited 12 min", 0.5))
+    if hostile:
+        rows.append((str(handed.iloc[0, 0]), XSS_IMG, None, XSS_SCRIPT, 1.0))
+    add_flags(db, rows)
+
+
+def build(tmp_path: Path, name: str = "logs.jsonl", **kwargs: object) -> analyzer.Database:
+    db = analyzer.open_database(memory=True)
+    db.load([write_jsonl(tmp_path / name, **kwargs)])  # type: ignore[arg-type]
+    return db
+
+
+def render(db: analyzer.Database, tmp_path: Path, name: str = "report.html", **kw: object) -> str:
+    out = report.write_report(db, tmp_path / name, generated_at=GENERATED_AT, **kw)  # type: ignore[arg-type]
+    return out.read_text(encoding="utf-8")
+
+
+def without_plotly(html: str) -> str:
+    assert html.count(PLOTLY_JS) <= 1
+    return html.replace(PLOTLY_JS, "")
+
+
+# -- parsing ---------------------------------------------------------------------------------
+class Page(HTMLParser):
+    """Collects what the tests look at: elements by id, attributes, text of chosen elements."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: dict[str, str] = {}
+        self.starts: list[tuple[str, dict[str, str]]] = []
+        self.text: list[str] = []
+        self.scripts: list[tuple[dict[str, str], str]] = []
+        self.styles: list[str] = []
+        self._in: list[tuple[str, dict[str, str], list[str]]] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        self.starts.append((tag, a))
+        if "id" in a:
+            assert a["id"] not in self.ids, f"duplicate id {a['id']}"
+            self.ids[a["id"]] = tag
+        if tag in ("script", "style"):
+            self._in.append((tag, a, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._in and self._in[-1][0] == tag:
+            _, a, parts = self._in.pop()
+            (self.scripts.append((a, "".join(parts))) if tag == "script"
+             else self.styles.append("".join(parts)))
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self._in[-1][2].append(data)
+        else:
+            self.text.append(data)
+
+    @property
+    def words(self) -> str:
+        """The visible text, whitespace collapsed."""
+        return " ".join(" ".join(self.text).split())
+
+    def having(self, tag: str, **attrs: str) -> list[dict[str, str]]:
+        return [a for t, a in self.starts if t == tag
+                and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+
+    def classed(self, cls: str) -> list[tuple[str, dict[str, str]]]:
+        return [(t, a) for t, a in self.starts if cls in a.get("class", "").split()]
+
+
+# -- fixtures --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def flagged_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    tmp = tmp_path_factory.mktemp("flagged")
+    db = build(tmp, conversations=240, hostile=True)
+    flag_handed_off(db, hostile=True)
+    return render(db, tmp)
+
+
+@pytest.fixture(scope="module")
+def plain_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    tmp = tmp_path_factory.mktemp("plain")
+    return render(build(tmp, conversations=80), tmp)
+
+
+# -- structure -------------------------------------------------------------------------------
+KPIS = {
+    "conversations", "engaged", "bot_resolution_rate", "handoff_rate", "abandonment_rate",
+    "abandoned_in_queue_rate", "handoff_failed_rate", "time_to_agent_median",
+    "time_to_agent_p90", "bot_turns_before_handoff", "friction_rate",
+}
+
+
+def test_structure(flagged_html: str) -> None:
+    page = Page(flagged_html)
+    for section in ("kpis", "trends", "breakdown", "friction", "drilldown", "definitions"):
+        assert page.ids.get(section) == "section"
+    tiles = page.having("div", **{"class": "tile"})
+    assert {t["data-kpi"] for t in tiles} == KPIS
+    assert all(" of " in t["title"] or "over" in t["title"] or "period" in t["title"]
+               for t in tiles)
+    for chart_id in report.CHART_IDS:
+        assert page.ids.get(chart_id) == "div"
+        blocks = [s for a, s in page.scripts if a.get("data-chart") == chart_id]
+        assert len(blocks) == 1
+        fig = json.loads(blocks[0])
+        assert fig["data"], chart_id
+    for table in ("table-queue", "table-channel", "table-flags", "table-top-queues"):
+        assert page.ids.get(table) == "table"
+    items = page.having("li", **{"class": "conversation"})
+    assert 0 < len(items) <= report.MAX_DRILLDOWN
+    assert len(page.having("details")) == len(items)
+    assert page.classed("evidence")
+    assert "customer said it again (0)" in "".join(page.text)
+    assert sum(1 for a, s in page.scripts if s == PLOTLY_JS) == 1
+    text = page.words
+    assert "all data" in text and "handoff-analyzer " + analyzer.__version__ in text
+    assert "2026-03-30 08:00:00 UTC" in text
+
+
+def test_tiles_show_numerator_and_denominator(plain_html: str) -> None:
+    page = Page(plain_html)
+    tiles = {t["data-kpi"]: t["title"] for t in page.having("div", **{"class": "tile"})}
+    assert tiles["conversations"].startswith("Conversations")
+    # 80 conversations, 70 engaged (every 8th is unengaged), 40 handed off.
+    assert "70 of 80 conversations" in tiles["engaged"]
+    assert "40 of 70 engaged" in tiles["handoff_rate"]
+    assert "confirmed" in tiles["bot_resolution_rate"] and "assumed" in tiles["bot_resolution_rate"]
+    assert "10 of 40 handed off" in tiles["handoff_failed_rate"]
+
+
+def test_no_flags_renders_friction_section(plain_html: str) -> None:
+    page = Page(plain_html)
+    assert page.ids.get("table-flags-empty") == "p"
+    assert "chart-flag-week" not in page.ids
+    assert not page.having("li", **{"class": "conversation"})
+    assert "No flagged conversations in this period." in "".join(page.text)
+    for chart_id in report.CHART_IDS[:4]:
+        assert page.ids.get(chart_id) == "div"
+
+
+def test_drilldown_worst_first_and_capped(tmp_path: Path) -> None:
+    db = build(tmp_path, conversations=40)
+    long_id = "c00004"  # an 'agent' conversation; give it many turns and late evidence
+    db.con.execute(
+        """INSERT INTO turns (conversation_id, seq, message_id, "timestamp", role, text, event)
+           SELECT 'c00004', 100 + i, 'extra-' || i, TIMESTAMP '2026-03-06 12:00:00', 'customer',
+                  'extra turn ' || i, 'message' FROM range(200) r(i)"""
+    )
+    add_flags(db, [
+        ("c00005", "misroute", "c00005-m2", "a", 1.0),
+        (long_id, "misroute", "extra-150", "late evidence", 1.0),
+        (long_id, "customer_repeated", "c00004-m1", "early evidence", 1.0),
+        ("c00006", "misroute", None, "no evidence message", 1.0),
+    ])
+    page = Page(render(db, tmp_path))
+    summaries = [a for t, a in page.starts if t == "li" and a.get("class") == "conversation"]
+    assert len(summaries) == 3
+    ids = [s for s in "".join(page.text).split() if re.fullmatch(r"c\d{5}", s)]
+    assert ids[0] == long_id  # two flags beats one
+    turns = page.having("li", **{"class": "turn role-customer evidence"})
+    assert len(turns) == 2  # the early and the late evidence turns
+    assert any(a["value"] == "250" for a in turns)
+    all_turns = [a for t, a in page.starts if t == "li" and "turn" in a.get("class", "").split()]
+    long_turns = [a for a in all_turns if int(a["value"]) > 100]
+    assert len(long_turns) <= report.MAX_TURNS
+    text = "".join(page.text)
+    assert "late evidence" in text and "turns not shown" in text
+
+
+# -- safety ----------------------------------------------------------------------------------
+def test_untrusted_text_is_escaped(flagged_html: str) -> None:
+    html = without_plotly(flagged_html)
+    assert "<script>alert" not in html
+    assert "<img" not in html.lower()
+    page = Page(flagged_html)
+    assert not [a for t, a in page.starts if t == "img" or "onerror" in a]
+    # Every script is ours: plotly.js, the chart data blocks and the page script.
+    assert len(page.scripts) == 1 + len(report.CHART_IDS) + 1
+    for attrs, body in page.scripts:
+        if attrs.get("type") == "application/json":
+            assert "<" not in body and ">" not in body
+            json.loads(body)
+    # The hostile text did reach the page, escaped: transcript, queue, flag detail and name.
+    text = "".join(page.text)
+    assert XSS_SCRIPT in text and XSS_IMG in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    flag_chart = next(s for a, s in page.scripts if a.get("data-chart") == "chart-flag-week")
+    # plotly reads some HTML in labels (<a href>, <b>): data goes in entity-escaped.
+    names = [t["name"] for t in json.loads(flag_chart)["data"]]
+    assert html_escape(XSS_IMG, quote=False) in names and XSS_IMG not in names
+
+
+def test_escaping_covers_queue_and_flag_detail(tmp_path: Path) -> None:
+    db = build(tmp_path, conversations=24, queues=[XSS_SCRIPT, XSS_IMG])
+    mid = db.sql("SELECT message_id FROM turns WHERE conversation_id = 'c00004' LIMIT 1").iloc[0, 0]
+    add_flags(db, [("c00004", "misroute", mid, XSS_IMG + XSS_SCRIPT, 1.0)])
+    html = without_plotly(render(db, tmp_path))
+    assert "<script>alert" not in html and "<img" not in html
+    page = Page(html)
+    assert XSS_IMG + XSS_SCRIPT in "".join(page.text)  # the flag detail, shown as text
+    queue_cells = [s for s in page.text if s in (XSS_SCRIPT, XSS_IMG)]
+    assert set(queue_cells) == {XSS_SCRIPT, XSS_IMG}  # both queues, as table cells
+
+
+def test_offline_no_external_resources(flagged_html: str) -> None:
+    html = without_plotly(flagged_html)
+    page = Page(html)
+    for _tag, attrs in page.starts:
+        for name in ("src", "href", "action", "poster", "data"):
+            value = attrs.get(name, "")
+            assert not re.match(r"\s*(https?:)?//", value, re.I), (name, value)
+        assert _tag not in ("link", "iframe", "img", "object", "embed")
+    for css in page.styles:
+        assert "url(" not in css and "@import" not in css
+    assert not re.search(r"https?://", html)
+
+
+# -- determinism, empty, size ----------------------------------------------------------------
+def test_same_input_same_bytes(tmp_path: Path) -> None:
+    first = build(tmp_path, "a.jsonl", conversations=60, hostile=True)
+    flag_handed_off(first, hostile=True)
+    second = build(tmp_path, "b.jsonl", conversations=60, hostile=True)
+    flag_handed_off(second, hostile=True)
+    a = render(first, tmp_path, "a.html")
+    assert a == render(second, tmp_path, "b.html")
+    assert a == render(first, tmp_path, "a2.html")
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+
+
+@pytest.mark.parametrize("loaded", [False, True])
+def test_empty_period_renders(tmp_path: Path, loaded: bool) -> None:
+    db = build(tmp_path, conversations=10) if loaded else analyzer.open_database(memory=True)
+    html = render(db, tmp_path, since="2030-01-01", until=dt.date(2030, 2, 1))
+    page = Page(html)
+    assert page.ids.get("empty") == "section"
+    text = page.words
+    assert "No conversations in this period" in text
+    assert "2030-01-01 to 2030-02-01" in text
+    assert ("holds 10 conversations" in text) == loaded
+    assert PLOTLY_JS not in html and len(html) < 50_000
+    assert not page.classed("tile")
+
+
+def test_period_filter(tmp_path: Path) -> None:
+    db = build(tmp_path, conversations=80)
+    page = Page(render(db, tmp_path, since="2026-03-09", until="2026-03-16"))
+    text = page.words
+    assert "2026-03-09 to 2026-03-16 (UTC, end excluded)" in text
+    count = db.sql(
+        "SELECT count(*) FROM conversations WHERE started_at >= '2026-03-09'"
+        " AND started_at < '2026-03-16'"
+    ).iloc[0, 0]
+    assert f"Conversations {count} Generated" in text
+
+
+def test_size_stays_bounded(tmp_path: Path) -> None:
+    queues = [f"queue {i:03d} " + "x" * 150 for i in range(300)]
+    db = build(tmp_path, conversations=3000, queues=queues, long_text=20_000, days=400)
+    flag_handed_off(db, every=1)
+    out = report.write_report(db, tmp_path / "big.html", generated_at=GENERATED_AT)
+    size = out.stat().st_size
+    assert size < report.SIZE_LIMIT
+    page = Page(out.read_text(encoding="utf-8"))
+    assert len(page.having("li", **{"class": "conversation"})) > 0
+    queue_rows = page.having("tr")
+    assert len(queue_rows) < 300
+
+
+def test_oversized_drilldown_is_shortened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = build(tmp_path, conversations=200)
+    flag_handed_off(db, every=1)
+    full = Page(render(db, tmp_path, "full.html"))
+    listed = len(full.having("li", **{"class": "conversation"}))
+    limit = len(PLOTLY_JS) + 60_000
+    monkeypatch.setattr(build_module, "SIZE_LIMIT", limit)
+    html = render(db, tmp_path, "small.html")
+    assert len(html.encode()) < limit
+    page = Page(html)
+    assert 0 < len(page.having("li", **{"class": "conversation"})) < listed
+    assert "Shortened to the worst" in page.words
+
+
+# -- the template contract -------------------------------------------------------------------
+CONTEXT_TYPES = [
+    report.ReportContext, report.Tile, report.Chart, report.Column, report.Table,
+    report.FlagNote, report.Turn, report.FlaggedConversation, report.Definition,
+]
+
+
+@pytest.mark.parametrize("cls", CONTEXT_TYPES, ids=lambda c: c.__name__)
+def test_context_fields_documented_and_used(cls: type) -> None:
+    assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    doc = cls.__doc__ or ""
+    template = (reports_dir() / report.TEMPLATE).read_text(encoding="utf-8")
+    for field in dataclasses.fields(cls):
+        assert re.search(rf"^\s+{field.name}: \S", doc, re.M), f"{cls.__name__}.{field.name}"
+        prefix = r"ctx\." if cls is report.ReportContext else r"\."
+        assert re.search(rf"{prefix}{field.name}\b", template), f"{cls.__name__}.{field.name}"
+
+
+# -- formatting ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(None, "—"), (float("nan"), "—"), (0, "0 s"), (59.4, "59 s"), (61, "1 m 01 s"),
+     (3600, "1 h 00 m"), (90061, "1 d 01 h")],
+)
+def test_fmt_seconds(seconds: float | None, text: str) -> None:
+    assert fmt.fmt_seconds(seconds) == text
+
+
+def test_describe_period() -> None:
+    assert fmt.describe_period(None, None) == "all data"
+    assert fmt.describe_period(dt.datetime(2026, 3, 2), None) == "from 2026-03-02 (UTC)"
+    until = dt.datetime(2026, 3, 2, 12, 30)
+    assert fmt.describe_period(None, until) == "before 2026-03-02 12:30 (UTC)"
+
+
+def test_script_json_cannot_close_the_script_element() -> None:
+    payload = json.dumps({"name": XSS_IMG + "&amp; \u2028"})
+    safe = str(fmt.script_json(payload))
+    assert "<" not in safe and ">" not in safe and "&" not in safe and "\u2028" not in safe
+    assert json.loads(safe) == json.loads(payload)
+
+
+# -- in a browser ----------------------------------------------------------------------------
+def _chromium() -> str | None:
+    return next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))),
+                None)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(_chromium() is None, reason="no headless Chromium on this machine")
+def test_charts_draw_offline_in_a_browser(flagged_html: str, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(flagged_html, encoding="utf-8")
+    run = subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--no-first-run", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    dom = Page(run.stdout)
+    drawn = {a["id"] for t, a in dom.starts if t == "div" and "id" in a
+             and a["id"] in report.CHART_IDS and "js-plotly-plot" in a.get("class", "")}
+    assert drawn == set(report.CHART_IDS)
+    assert not [a for t, a in dom.starts if t == "img"]  # nothing hostile came alive
