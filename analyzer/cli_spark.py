@@ -27,9 +27,9 @@ def spark_run(
     master: Annotated[
         str | None, typer.Option("--master", help="Spark master, e.g. local[4] (else spark-submit's or [spark]).")
     ] = None,
-    drilldown_per_flag: Annotated[
-        int, typer.Option(help="Flagged conversations per flag whose messages the report can show.")
-    ] = 50,
+    drilldown_per_week: Annotated[
+        int, typer.Option(help="Flagged conversations per week whose messages the report can show.")
+    ] = 150,
 ) -> None:
     """Run the whole analysis on Spark; write conversations, flags and metrics as Parquet by week."""
     from analyzer.cli import handled
@@ -44,7 +44,7 @@ def spark_run(
         try:
             summary = run(
                 spark, inputs, output, cfg, fmt=fmt, timezone=timezone,
-                drilldown_per_flag=drilldown_per_flag,
+                drilldown_per_week=drilldown_per_week,
             )
         finally:
             spark.stop()

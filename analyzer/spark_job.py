@@ -5,7 +5,7 @@ Layout of the output folder (any URI Spark writes):
 
     conversations/week=YYYY-MM-DD/   one row per conversation (week = Monday of started_at, UTC)
     friction_flags/week=.../         the detectors' flags, partitioned like their conversation
-    drilldown_turns/week=.../        the turns of a capped sample of flagged conversations
+    drilldown_turns/week=.../        the turns of each week's worst flagged conversations (capped)
     rates/, flag_rates/              the metric tables for the whole input (small, one file)
     rejects/                         records that could not load, with the reason
     run/                             one row: counts, when, from what
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from analyzer.config import Config
 from analyzer.pipeline import refresh
+from analyzer.report.limits import MAX_DRILLDOWN
 from analyzer.spark_engine import SparkEngine
 from analyzer.spark_io import load_events
 from analyzer.sql import query
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
 
 METRICS = ("rates", "flag_rates")
 WEEK = "CAST(date_trunc('WEEK', started_at) AS DATE)"
-# Per flag, at most this many conversations keep their messages for the report's drill-down.
-DRILLDOWN_PER_FLAG = 50
+# Per week, the worst flagged conversations that keep their messages for the report's drill-down.
+DRILLDOWN_PER_WEEK = MAX_DRILLDOWN
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def spark_run(
     *,
     fmt: str = "auto",
     timezone: str | None = None,
-    drilldown_per_flag: int = DRILLDOWN_PER_FLAG,
+    drilldown_per_week: int = DRILLDOWN_PER_WEEK,
     now: dt.datetime | None = None,
 ) -> SparkRunSummary:
     """Load `uris`, derive everything on Spark and write the results under `output`."""
@@ -79,19 +80,26 @@ def spark_run(
         "SELECT f.*, c.week FROM friction_flags f JOIN conversations_out c USING (conversation_id)",
         by_week=True,
     )
+    # The report's drill-down order (queries/report/flagged_conversations.sql), kept per week: any
+    # report over whole weeks finds its worst conversations' messages here.
     write(
         "drilldown_turns",
         f"""
-        WITH picked AS (
-            SELECT DISTINCT conversation_id FROM (
-                SELECT conversation_id, row_number() OVER (
-                    PARTITION BY flag ORDER BY xxhash64(conversation_id), conversation_id) AS n
-                FROM (SELECT DISTINCT conversation_id, flag FROM friction_flags)
-            ) WHERE n <= {int(drilldown_per_flag)}
+        WITH counted AS (
+            SELECT conversation_id, count(DISTINCT flag) AS flag_count
+            FROM friction_flags GROUP BY conversation_id
+        ),
+        ranked AS (
+            SELECT c.conversation_id, row_number() OVER (
+                PARTITION BY c.week
+                ORDER BY f.flag_count DESC, c.wait_seconds DESC NULLS LAST, c.started_at,
+                         c.conversation_id) AS n
+            FROM conversations_out c JOIN counted f USING (conversation_id)
         )
         SELECT t.*, c.week FROM turns t
-        JOIN picked p USING (conversation_id)
+        JOIN ranked r USING (conversation_id)
         JOIN conversations_out c USING (conversation_id)
+        WHERE r.n <= {int(drilldown_per_week)}
         """,
         by_week=True,
     )
@@ -104,10 +112,10 @@ def spark_run(
     n_flags = spark.table("friction_flags").count()
     run = spark.createDataFrame(
         [(now, ",".join(uris), config.source, counts["read"], counts["loaded"],
-          counts["duplicates"], counts["rejected"], n_conv, n_flags, drilldown_per_flag)],
+          counts["duplicates"], counts["rejected"], n_conv, n_flags, drilldown_per_week)],
         "generated_at TIMESTAMP_NTZ, inputs STRING, config STRING, records_read BIGINT, "
         "loaded BIGINT, duplicates BIGINT, rejected BIGINT, conversations BIGINT, "
-        "friction_flags BIGINT, drilldown_per_flag BIGINT",
+        "friction_flags BIGINT, drilldown_per_week BIGINT",
     )
     run.coalesce(1).write.mode("overwrite").parquet(f"{out}/run")
     return SparkRunSummary(
