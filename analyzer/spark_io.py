@@ -64,6 +64,8 @@ def _merge_metadata(meta_text: str, extras_map: str, has_extras: str) -> str:
         f"WHEN json_object_keys({meta_text}) IS NOT NULL THEN {meta_text} "
         f"ELSE to_json(named_struct('value', {meta_text})) END"
     )
+    if has_extras == "FALSE":
+        return meta_obj
     return (
         f"CASE WHEN NOT {has_extras} THEN {meta_obj} "
         f"WHEN {meta_text} IS NULL THEN to_json({extras_map}) "
@@ -139,12 +141,13 @@ def _parquet(spark: SparkSession, uris: list[str]) -> DataFrame:
         if extras else "NULL"
     )
     all_cols = ", ".join(f"`{c}`" for c in cols)
+    has_extras = "TRUE" if extras else "FALSE"
     return df.selectExpr(
         "source_file", "'parquet' AS source_format", "record_no",
         f"to_json(struct({all_cols})) AS raw",
         "CAST(NULL AS STRING) AS read_error",
         *[text(f) for f in TEXT_FIELDS],
-        f"{_merge_metadata(text('metadata').rsplit(' AS ', 1)[0], extras_map, str(bool(extras)).upper())} AS metadata",
+        f"{_merge_metadata(text('metadata').rsplit(' AS ', 1)[0], extras_map, has_extras)} AS metadata",
         text("source_record"),
     )
 
