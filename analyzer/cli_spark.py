@@ -83,3 +83,12 @@ def register(app: typer.Typer) -> None:
     """Add the commands to the `handoff` app."""
     app.command("spark-run")(spark_run)
     app.command("export-canonical")(export_canonical)
+
+
+def _submit_main() -> None:
+    """`spark-submit .../analyzer/cli_spark.py --input ... --output ...` runs spark-run."""
+    typer.run(spark_run)
+
+
+if __name__ == "__main__":
+    _submit_main()

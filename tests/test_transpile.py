@@ -52,3 +52,13 @@ def test_alias_lists_match_the_duckdb_loader() -> None:
     b = lists(queries_dir() / "ingest" / "canonical_columns.sql")
     assert a[0] == b[0]
     assert a[1].split("WHEN event_raw IN", 1)[1] == b[1].split("WHEN event_raw IN", 1)[1]
+
+
+def test_spark_commands_have_help() -> None:
+    from typer.testing import CliRunner
+
+    from analyzer.cli import app
+
+    for command in ("spark-run", "export-canonical"):
+        result = CliRunner().invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.stdout, command
