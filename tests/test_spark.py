@@ -129,6 +129,21 @@ def test_bad_records_are_rejected_with_the_loaders_reasons(spark: Any) -> None:
     db.close()
 
 
+def test_times_without_offset_are_read_in_the_load_time_zone(spark: Any) -> None:
+    from analyzer.spark_engine import SparkEngine
+    from analyzer.spark_io import load_events
+
+    load_events(SparkEngine(spark), [str(FIXTURES / "mixed.jsonl")], timezone="America/New_York")
+    got = {tuple(r) for r in spark.sql(
+        "SELECT message_id, CAST(`timestamp` AS STRING) FROM events").collect()}
+    db = analyzer.open_database(memory=True)
+    db.load([str(FIXTURES / "mixed.jsonl")], timezone="America/New_York")
+    want = set(db.con.execute(
+        "SELECT message_id, CAST(\"timestamp\" AS VARCHAR) FROM events").fetchall())
+    db.close()
+    assert got == want
+
+
 def test_export_canonical_round_trips_through_spark(
     spark: Any, duck: analyzer.Database, tmp_path: Path
 ) -> None:
