@@ -78,11 +78,14 @@ def test_sample_logs_give_identical_outcomes_and_flags(
     pd.testing.assert_frame_equal(_outcomes(spark_conv), _outcomes(duck_conv))
     assert _flags(spark_flags) == _flags(duck.flags())
     # The rest of the row agrees too (times to the microsecond, counts, lists).
-    cols = ["started_at", "handoff_at", "wait_seconds", "bot_turns_before_handoff",
-            "customer_messages", "friction_count"]
+    cols = ["started_at", "ended_at", "handoff_at", "first_agent_at", "wait_seconds",
+            "bot_turns_before_handoff", "customer_messages", "bot_messages", "agent_messages",
+            "agents", "channel", "intent", "bot_version", "final_queue", "engaged",
+            "customer_asked_for_human", "friction_count"]
     a = spark_conv.sort_values("conversation_id")[cols].reset_index(drop=True)
     b = duck_conv.sort_values("conversation_id")[cols].reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    assert list(spark_conv["flags"].map(list)) == list(duck_conv["flags"].map(list))
 
 
 def test_results_are_partitioned_by_week(results: Path) -> None:
@@ -107,6 +110,18 @@ def test_report_from_results_renders(results: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert out.stat().st_size < 6_000_000 and "</html>" in html
+
+
+def test_results_give_the_reports_metrics(duck: analyzer.Database, results: Path) -> None:
+    key = ["dimension", "key"]
+    with open_results(results) as spark_db:
+        got = spark_db.metrics().rates.sort_values(key).reset_index(drop=True)
+        flagged = spark_db.flags()
+        turns = spark_db.con.execute("SELECT DISTINCT conversation_id FROM turns").fetchall()
+    want = duck.metrics().rates.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-9)
+    # every flagged conversation of the sample fits the drill-down cap, so all kept their turns
+    assert {r[0] for r in turns} == set(flagged["conversation_id"])
 
 
 def test_bad_records_are_rejected_with_the_loaders_reasons(spark: Any) -> None:
