@@ -1,0 +1,66 @@
+-- name: agent_reasked
+-- description: An agent asked for a kind of information (order number, e-mail, phone, account, postcode, name, ...) that the customer had already given before the handoff, either named ("order 12345") or in answer to a bot message asking for it. Asking for something new, or quoting the value back to confirm it, is not a re-ask.
+-- params: identifier_kinds, identifier_patterns, ask_kinds, ask_patterns, info_request_re
+WITH handed AS (
+    SELECT conversation_id, handoff_seq, first_agent_seq
+    FROM conversations
+    WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL
+),
+before_handoff AS (
+    SELECT t.conversation_id, t.seq, t.message_id, t.role, t.text,
+           lag(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS prev_role,
+           lag(t.text) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS prev_text
+    FROM turns t
+    JOIN handed h ON h.conversation_id = t.conversation_id
+    WHERE t.is_message AND t.seq < h.handoff_seq AND t.role IN ('customer', 'bot')
+),
+kinds AS (
+    SELECT unnest($identifier_kinds) AS kind, unnest($identifier_patterns) AS pattern
+),
+asks AS (
+    SELECT unnest($ask_kinds) AS kind, unnest($ask_patterns) AS pattern
+),
+named AS (
+    -- values the customer gave, with the kind their own words name
+    SELECT b.conversation_id, b.seq, b.text, k.kind,
+           unnest(regexp_extract_all(b.text, k.pattern, 1)) AS raw_value
+    FROM before_handoff b
+    CROSS JOIN kinds k
+    WHERE b.role = 'customer'
+),
+answered AS (
+    -- a value given right after the bot asked for a kind takes the kind asked for
+    SELECT DISTINCT n.conversation_id, n.seq, n.text, a.kind, n.raw_value
+    FROM named n
+    JOIN before_handoff b ON b.conversation_id = n.conversation_id AND b.seq = n.seq
+    JOIN asks a ON b.prev_role = 'bot' AND regexp_matches(b.prev_text, a.pattern)
+),
+given AS (
+    SELECT conversation_id, kind, arg_min(raw_value, seq) AS raw_value, arg_min(text, seq) AS text
+    FROM (SELECT conversation_id, seq, text, kind, raw_value FROM named
+          UNION ALL
+          SELECT conversation_id, seq, text, kind, raw_value FROM answered)
+    GROUP BY conversation_id, kind
+),
+questions AS (
+    SELECT t.conversation_id, t.seq, t.message_id, t.text, a.kind
+    FROM turns t
+    JOIN handed h ON h.conversation_id = t.conversation_id AND t.seq >= h.first_agent_seq
+    JOIN asks a ON regexp_matches(t.text, a.pattern)
+    WHERE t.role = 'agent' AND t.is_message AND regexp_matches(t.text, $info_request_re)
+),
+reasks AS (
+    SELECT q.conversation_id, q.seq, q.message_id, q.kind,
+           'agent asked for the ' || q.kind || ': "' || left(q.text, 100)
+               || '" - the customer had already given ' || g.raw_value || ': "'
+               || left(g.text, 100) || '"' AS detail,
+           row_number() OVER (PARTITION BY q.conversation_id ORDER BY q.seq, q.kind) AS rn
+    FROM questions q
+    JOIN given g ON g.conversation_id = q.conversation_id AND g.kind = q.kind
+    WHERE strpos(regexp_replace(lower(q.text), '[^\p{L}\p{N}@]+', '', 'g'),
+                 regexp_replace(lower(g.raw_value), '[^\p{L}\p{N}@]+', '', 'g')) = 0
+)
+SELECT conversation_id, 'agent_reasked' AS flag, message_id, detail, CAST(NULL AS DOUBLE) AS score
+FROM reasks
+WHERE rn = 1
+ORDER BY conversation_id;
