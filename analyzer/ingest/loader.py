@@ -13,7 +13,7 @@ from analyzer.config import Config
 from analyzer.errors import InputFileError
 from analyzer.ingest.canonical import STAGED_DDL
 from analyzer.ingest.formats import detect_format
-from analyzer.sql import query, run
+from analyzer.sql import query
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,229 @@
+"""The `handoff` command: parse arguments, call the library, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from analyzer import __version__, render_text
+from analyzer.api import Database, open_database
+from analyzer.errors import HandoffError
+from analyzer.ingest import LoadSummary
+from analyzer.query import saved_queries
+
+app = typer.Typer(
+    name="handoff",
+    help="Find failed and clumsy bot-to-human handoffs in conversation logs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state = {"debug": False}
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB database file [default: $HANDOFF_DB or ./handoff.duckdb]."),
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="A handoff.toml overriding the default settings.")
+]
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", "-f", help="Input format: auto, jsonl, csv, parquet or a platform format."),
+]
+TimezoneOption = Annotated[
+    str | None,
+    typer.Option("--timezone", help="Time zone of timestamps without an offset [default: UTC]."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"handoff-analyzer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+@contextmanager
+def _handled() -> Iterator[None]:
+    """Turn library errors into `Error: <what> — <what to do>` and exit code 1."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort):
+        raise
+    except HandoffError as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except Exception as exc:  # a bug or an environment problem: still one clear line
+        if _state["debug"]:
+            traceback.print_exc()
+        typer.echo(
+            f"Error: unexpected {type(exc).__name__}: {exc} — rerun with --debug and report it",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+
+
+def _progress(files_hint: int) -> Callable[[Path], None] | None:
+    """A file-by-file progress line on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    seen = {"n": 0}
+
+    def tick(path: Path) -> None:
+        seen["n"] += 1
+        sys.stderr.write(f"\rreading {seen['n']}: {path.name[:60]:<60}")
+        sys.stderr.flush()
+
+    del files_hint
+    return tick
+
+
+def _clear_progress() -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write("\r" + " " * 80 + "\r")
+
+
+def _print_load(db: Database, summary: LoadSummary, as_json: bool) -> None:
+    files = [f.path for f in summary.files]
+    rejects = db.con.execute(
+        """SELECT source_file, record_no, reason FROM rejects
+           WHERE list_contains($files, source_file) ORDER BY source_file, record_no LIMIT 10""",
+        {"files": files},
+    ).fetchall()
+    if as_json:
+        payload = summary.as_dict() | {
+            "per_file": [f.__dict__ for f in summary.files],
+            "skipped": summary.skipped,
+        }
+        typer.echo(json.dumps(payload, indent=2))
+    else:
+        typer.echo(render_text.load_summary(summary, rejects=rejects))
+
+
+@app.command()
+def load(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs to load.")],
+    fmt: FormatOption = "auto",
+    db: DbOption = None,
+    config: ConfigOption = None,
+    timezone: TimezoneOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Load transcripts into the database; bad records go to `rejects`, reloads add nothing."""
+    with _handled(), open_database(db, config=config) as database:
+        summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths)))
+        _clear_progress()
+        _print_load(database, summary, as_json)
+
+
+@app.command()
+def report(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Load these first (into --db, else a temporary database).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
+        "report.html"
+    ),
+    since: Annotated[str | None, typer.Option(help="First day or time included (ISO-8601, UTC).")] = None,
+    until: Annotated[str | None, typer.Option(help="First day or time excluded (ISO-8601, UTC).")] = None,
+    fmt: FormatOption = "auto",
+    db: DbOption = None,
+    config: ConfigOption = None,
+    timezone: TimezoneOption = None,
+) -> None:
+    """Write the self-contained HTML report (works offline; one file)."""
+    with _handled():
+        scratch = bool(paths) and db is None and not os.environ.get("HANDOFF_DB")
+        with open_database(db, config=config, memory=scratch, read_only=not paths) as database:
+            if paths:
+                summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths)))
+                _clear_progress()
+                typer.echo(render_text.load_summary(summary), err=True)
+            written = database.report(
+                out, since=since, until=until, generated_at=dt.datetime.now(dt.UTC)
+            )
+        typer.echo(f"Wrote {written}")
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise HandoffError(f"--param {pair!r} is not key=value", "write it as --param week=2026-W47")
+        params[key.strip()] = value
+    return params
+
+
+@app.command()
+def query(
+    sql: Annotated[str | None, typer.Argument(help="Read-only SQL to run.")] = None,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="Run a saved query.")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="key=value for a saved query.")
+    ] = None,
+    list_saved: Annotated[bool, typer.Option("--list", help="List the saved queries.")] = False,
+    out_format: Annotated[
+        str, typer.Option("--format", "-f", help="Output: table, csv or json.")
+    ] = "table",
+    db: DbOption = None,
+) -> None:
+    """Run read-only SQL, or a saved query from queries/saved/, against the database."""
+    if out_format not in ("table", "csv", "json"):
+        raise typer.BadParameter("use table, csv or json", param_hint="--format")
+    with _handled():
+        if list_saved:
+            for q in saved_queries():
+                params = f" (params: {', '.join(q.params)})" if q.params else ""
+                typer.echo(f"{q.name}: {q.description}{params}")
+            return
+        if bool(sql) == bool(name):
+            raise HandoffError("give either SQL or --name", 'e.g. handoff query "select 1" or --list')
+        with open_database(db, read_only=True) as database:
+            df = database.saved(name, _params(param or [])) if name else database.sql(sql or "")
+        typer.echo(render_text.table(df, out_format))
+
+
+@app.command()
+def show(
+    conversation_id: Annotated[str, typer.Argument(help="The conversation to print.")],
+    db: DbOption = None,
+) -> None:
+    """Print one conversation's transcript, with events and friction flags marked."""
+    with _handled(), open_database(db, read_only=True) as database:
+        turns = database.transcript(conversation_id)
+        conv = database.conversations().set_index("conversation_id").loc[conversation_id]
+        outcome = conv["outcome"] + (f" / {conv['handoff_outcome']}" if conv["handed_off"] else "")
+        flags = ", ".join(conv["flags"]) or "none"
+        typer.echo(f"Conversation {conversation_id}: {outcome}; friction: {flags}")
+        typer.echo(render_text.transcript(turns))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
