@@ -57,8 +57,9 @@ class Config:
         for name, words in self.data.get("words", {}).items():
             params[f"{name}_words"] = [str(w).lower() for w in words]
         identifiers = self.data.get("identifiers", {})
-        params["identifier_kinds"] = [str(k) for k in identifiers]
-        params["identifier_patterns"] = [str(v) for v in identifiers.values()]
+        pairs = [(str(k), str(p)) for k, ps in identifiers.items() for p in ps]
+        params["identifier_kinds"] = [k for k, _ in pairs]
+        params["identifier_patterns"] = [p for _, p in pairs]
         asks = self.data.get("asks_for", {})
         params["ask_kinds"] = [str(k) for k in asks]
         params["ask_patterns"] = [phrase_regex(list(v)) for v in asks.values()]
@@ -102,14 +103,14 @@ def _validate(data: dict[str, Any], source: str) -> None:
                     f"[phrases] {name} in {source} has an invalid regular expression {p!r}: {exc}",
                     "escape special characters such as ( ) ? with a backslash",
                 ) from exc
-    for table in ("identifiers", "routing"):
+    for table in ("routing",):
         for name, value in data.get(table, {}).items():
             if not isinstance(value, str):
                 raise ConfigError(
                     f"[{table}] {name} in {source} must be a string, not {value!r}",
                     f'write it as {name} = "..."',
                 )
-    for table in ("words", "asks_for"):
+    for table in ("words", "asks_for", "identifiers"):
         for name, values in data.get(table, {}).items():
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                 raise ConfigError(

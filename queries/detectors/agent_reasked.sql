@@ -1,6 +1,6 @@
 -- name: agent_reasked
 -- description: An agent asked for a kind of information (order number, e-mail, phone, account, postcode, name, ...) that the customer had already given before the handoff, either named ("order 12345") or in answer to a bot message asking for it. Asking for something new, or quoting the value back to confirm it, is not a re-ask.
--- params: identifier_kinds, identifier_patterns, ask_kinds, ask_patterns, info_request_re
+-- params: identifier_kinds, identifier_patterns, ask_kinds, ask_patterns, info_request_re, reference_words
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversations
@@ -35,11 +35,39 @@ answered AS (
     JOIN before_handoff b ON b.conversation_id = n.conversation_id AND b.seq = n.seq
     JOIN asks a ON b.prev_role = 'bot' AND regexp_matches(b.prev_text, a.pattern)
 ),
-given AS (
-    SELECT conversation_id, kind, arg_min(raw_value, seq) AS raw_value, arg_min(text, seq) AS text
+keyed AS (
+    SELECT *,
+           CASE WHEN length(regexp_replace(raw_value, '[^0-9]+', '', 'g')) >= 4
+                THEN right(regexp_replace(raw_value, '[^0-9]+', '', 'g'), 9)
+                ELSE regexp_replace(lower(raw_value), '[^\p{L}\p{N}@]+', '', 'g') END AS value
     FROM (SELECT conversation_id, seq, text, kind, raw_value FROM named
           UNION ALL
           SELECT conversation_id, seq, text, kind, raw_value FROM answered)
+),
+bare AS (
+    -- a number that names no kind (and is no part of a named value) may answer any kind in
+    -- reference_words
+    SELECT r.conversation_id, r.seq, r.value
+    FROM keyed r
+    WHERE r.kind = 'reference'
+      AND NOT EXISTS (
+          SELECT 1 FROM keyed k
+          WHERE k.conversation_id = r.conversation_id AND k.kind <> 'reference'
+            AND (k.value = r.value OR (k.seq = r.seq AND strpos(k.raw_value, r.raw_value) > 0))
+      )
+),
+given AS (
+    SELECT conversation_id, kind, arg_min(raw_value, seq) AS raw_value, arg_min(text, seq) AS text,
+           arg_min(value, seq) AS value
+    FROM (SELECT conversation_id, seq, text, kind, raw_value, value FROM keyed
+          WHERE kind <> 'reference'
+          UNION ALL
+          SELECT k.conversation_id, k.seq, k.text, r.kind, k.raw_value, k.value
+          FROM keyed k
+          JOIN bare b
+            ON b.conversation_id = k.conversation_id AND b.seq = k.seq AND b.value = k.value
+          CROSS JOIN (SELECT unnest($reference_words) AS kind) r
+          WHERE k.kind = 'reference')
     GROUP BY conversation_id, kind
 ),
 questions AS (
@@ -57,8 +85,7 @@ reasks AS (
            row_number() OVER (PARTITION BY q.conversation_id ORDER BY q.seq, q.kind) AS rn
     FROM questions q
     JOIN given g ON g.conversation_id = q.conversation_id AND g.kind = q.kind
-    WHERE strpos(regexp_replace(lower(q.text), '[^\p{L}\p{N}@]+', '', 'g'),
-                 regexp_replace(lower(g.raw_value), '[^\p{L}\p{N}@]+', '', 'g')) = 0
+    WHERE strpos(regexp_replace(lower(q.text), '[^\p{L}\p{N}@]+', '', 'g'), g.value) = 0
 )
 SELECT conversation_id, 'agent_reasked' AS flag, message_id, detail, CAST(NULL AS DOUBLE) AS score
 FROM reasks

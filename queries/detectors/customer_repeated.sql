@@ -1,6 +1,6 @@
 -- name: customer_repeated
--- description: After the first agent message, the customer restated something they had already told the bot: an identifier they had given before the handoff, or a message whose content words substantially overlap one of their pre-handoff messages (overlap coefficient >= repeat_overlap and at least repeat_min_shared_words shared words). Greetings, thanks and yes/no never count.
--- params: identifier_kinds, identifier_patterns, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words
+-- description: After the first agent message, the customer restated something they had already told the bot: an identifier they had given before the handoff, or a pre-handoff message of at least repeat_min_words words said again whole, or a message whose content words substantially overlap one of their pre-handoff messages (overlap coefficient >= repeat_overlap and at least repeat_min_shared_words shared words). Greetings, thanks and yes/no never count.
+-- params: identifier_kinds, identifier_patterns, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words, repeat_min_words
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversations
@@ -9,7 +9,8 @@ WITH handed AS (
 said AS (
     -- customer messages told to the bot (before the handoff) or to an agent (after one wrote)
     SELECT t.conversation_id, t.seq, t.message_id, t.text,
-           t.seq > h.first_agent_seq AS after_agent
+           t.seq > h.first_agent_seq AS after_agent,
+           ' ' || trim(regexp_replace(lower(t.text), '[^\p{L}\p{N}]+', ' ', 'g')) || ' ' AS norm
     FROM turns t
     JOIN handed h ON h.conversation_id = t.conversation_id
     WHERE t.role = 'customer' AND t.is_message AND NOT t.is_acknowledgement
@@ -26,7 +27,9 @@ found AS (
 ),
 ids AS (
     SELECT DISTINCT conversation_id, seq, message_id, text, after_agent, raw_value,
-           regexp_replace(lower(raw_value), '[^\p{L}\p{N}@]+', '', 'g') AS value
+           CASE WHEN length(regexp_replace(raw_value, '[^0-9]+', '', 'g')) >= 4
+                THEN right(regexp_replace(raw_value, '[^0-9]+', '', 'g'), 9)
+                ELSE regexp_replace(lower(raw_value), '[^\p{L}\p{N}@]+', '', 'g') END AS value
     FROM found
 ),
 id_repeats AS (
@@ -52,28 +55,34 @@ bags AS (
     GROUP BY w.conversation_id, w.seq
 ),
 bagged AS (
-    SELECT s.*, b.bag, array_length(b.bag) AS n
+    SELECT s.*, coalesce(b.bag, CAST([] AS VARCHAR[])) AS bag,
+           coalesce(array_length(b.bag), 0) AS n,
+           array_length(regexp_split_to_array(trim(s.norm), ' ')) AS words
     FROM said s
-    JOIN bags b ON b.conversation_id = s.conversation_id AND b.seq = s.seq
-    WHERE array_length(b.bag) >= $repeat_min_shared_words
+    LEFT JOIN bags b ON b.conversation_id = s.conversation_id AND b.seq = s.seq
 ),
 pairs AS (
     SELECT a.conversation_id, b.message_id, b.seq, a.text AS before_text, b.text AS after_text,
            array_length(array_intersect(a.bag, b.bag)) AS shared,
-           least(a.n, b.n) AS smaller
+           least(a.n, b.n) AS smaller,
+           a.words >= $repeat_min_words AND a.n >= 1 AND strpos(b.norm, a.norm) > 0 AS said_again
     FROM bagged a
     JOIN bagged b
       ON a.conversation_id = b.conversation_id AND NOT a.after_agent AND b.after_agent
 ),
 text_repeats AS (
-    SELECT conversation_id, message_id, CAST(shared AS DOUBLE) / smaller AS score,
+    SELECT conversation_id, message_id,
+           CASE WHEN said_again THEN 1.0 ELSE CAST(shared AS DOUBLE) / smaller END AS score,
            'restated to the agent: "' || left(after_text, 100) || '" - already told the bot: "'
-               || left(before_text, 100) || '" (overlap '
-               || CAST(round(CAST(shared AS DOUBLE) / smaller, 2) AS VARCHAR) || ')' AS detail,
+               || left(before_text, 100) || '" ('
+               || CASE WHEN said_again THEN 'said again'
+                       ELSE 'overlap ' || CAST(round(CAST(shared AS DOUBLE) / smaller, 2) AS VARCHAR)
+                  END || ')' AS detail,
            seq
     FROM pairs
-    WHERE shared >= $repeat_min_shared_words
-      AND CAST(shared AS DOUBLE) / smaller >= $repeat_overlap
+    WHERE said_again
+       OR (shared >= $repeat_min_shared_words
+           AND CAST(shared AS DOUBLE) / smaller >= $repeat_overlap)
 ),
 ranked AS (
     SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY score DESC, seq) AS rn

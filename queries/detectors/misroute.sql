@@ -53,6 +53,11 @@ evidence AS (
       ON n.conversation_id = w.conversation_id AND n.seq > w.seq AND n.role = 'agent'
      AND n.is_message AND n.participant_id IS NOT NULL
      AND n.participant_id IS DISTINCT FROM w.participant_id
+    WHERE NOT EXISTS (  -- handed back to the bot in between: that is ping_pong, not a misroute
+        SELECT 1 FROM turns m
+        WHERE m.conversation_id = w.conversation_id AND m.seq > w.seq AND m.seq < n.seq
+          AND m.role = 'bot' AND m.is_message
+    )
     UNION ALL
     SELECT c.conversation_id, 4, c.handoff_seq, NULL,
            'first routed to ' || c.queue || ' but intent ' || c.intent || ' belongs in ' || r.queue
