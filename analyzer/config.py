@@ -60,9 +60,11 @@ class Config:
         pairs = [(str(k), str(p)) for k, ps in identifiers.items() for p in ps]
         params["identifier_kinds"] = [k for k, _ in pairs]
         params["identifier_patterns"] = [p for _, p in pairs]
+        params["identifier_any_re"] = "|".join(f"(?:{p})" for _, p in pairs) or "(?!)"
         asks = self.data.get("asks_for", {})
         params["ask_kinds"] = [str(k) for k in asks]
         params["ask_patterns"] = [phrase_regex(list(v)) for v in asks.values()]
+        params["ask_any_re"] = phrase_regex([p for v in asks.values() for p in v])
         routing = self.data.get("routing", {})
         params["routing_intents"] = [str(k).lower() for k in routing]
         params["routing_queues"] = [str(v) for v in routing.values()]

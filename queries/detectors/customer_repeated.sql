@@ -1,6 +1,6 @@
 -- name: customer_repeated
 -- description: After the first agent message, the customer restated something they had already told the bot: an identifier they had given before the handoff, or a pre-handoff message of at least repeat_min_words words said again whole, or a message whose content words substantially overlap one of their pre-handoff messages (overlap coefficient >= repeat_overlap and at least repeat_min_shared_words shared words). Greetings, thanks and yes/no never count.
--- params: identifier_kinds, identifier_patterns, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words, repeat_min_words
+-- params: identifier_any_re, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words, repeat_min_words
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversations
@@ -16,21 +16,22 @@ said AS (
     WHERE t.role = 'customer' AND t.is_message AND NOT t.is_acknowledgement
       AND (t.seq < h.handoff_seq OR t.seq > h.first_agent_seq)
 ),
-kinds AS (
-    SELECT unnest($identifier_kinds) AS kind, unnest($identifier_patterns) AS pattern
-),
-found AS (
-    SELECT s.conversation_id, s.seq, s.message_id, s.text, s.after_agent, k.kind,
-           unnest(regexp_extract_all(s.text, k.pattern, 1)) AS raw_value
+hits AS (
+    -- identifiers (as configured in [identifiers]) found by one constant regex
+    SELECT s.*, unnest(regexp_extract_all(s.text, $identifier_any_re)) AS hit
     FROM said s
-    CROSS JOIN kinds k
+    WHERE regexp_matches(s.text, $identifier_any_re)
 ),
 ids AS (
-    SELECT DISTINCT conversation_id, seq, message_id, text, after_agent, raw_value,
-           CASE WHEN length(regexp_replace(raw_value, '[^0-9]+', '', 'g')) >= 4
-                THEN right(regexp_replace(raw_value, '[^0-9]+', '', 'g'), 9)
-                ELSE regexp_replace(lower(raw_value), '[^\p{L}\p{N}@]+', '', 'g') END AS value
-    FROM found
+    -- the value of a hit: an e-mail address, else its last nine digits, else its letters
+    SELECT DISTINCT conversation_id, seq, message_id, text, after_agent,
+           trim(hit, ' :#-') AS raw_value,
+           CASE WHEN strpos(hit, '@') > 0
+                THEN lower(regexp_extract(hit, '[^\s:]+@[^\s]+[\p{L}\p{N}]'))
+                WHEN length(regexp_replace(hit, '[^0-9]+', '', 'g')) >= 4
+                THEN right(regexp_replace(hit, '[^0-9]+', '', 'g'), 9)
+                ELSE regexp_replace(lower(hit), '[^\p{L}\p{N}]+', '', 'g') END AS value
+    FROM hits
 ),
 id_repeats AS (
     SELECT b.conversation_id, b.message_id, 1.0 AS score,
