@@ -103,7 +103,9 @@ from analyzer.ingest import (  # noqa: E402, F401
     botframework,
     connect,
     copilot_dataverse,
+    dialogflow_cx,
     human_dialogues,
+    lex_v2,
     openai_messages,
     rasa,
 )

@@ -58,6 +58,15 @@ FROM (
 WHERE line IS NOT NULL AND trim(line) <> ''
 """
 
+# The lines of one format in `documents` (stage_lines): `r` is the line as JSON, NULL when the
+# line is not a JSON object (its record is then staged as the raw line and rejected).
+LINE_OBJECTS = """(
+    SELECT source_file, line_no, doc,
+           CASE WHEN json_valid(doc) THEN
+               CASE WHEN json_type(doc) = 'OBJECT' THEN CAST(doc AS JSON) END END AS r
+    FROM documents WHERE source_format = $fmt
+)"""
+
 # The columns of `staged` that every importer fills, in order.
 INSERT = (
     "INSERT INTO staged"
@@ -164,7 +173,7 @@ def finish_documents(
         "SELECT DISTINCT source_file FROM documents WHERE source_format = $fmt ORDER BY 1 LIMIT 3",
         {"fmt": fmt}).fetchall()]
     try:
-        bad = con.execute(first_bad, bound).fetchone()
+        bad = con.execute(first_bad, {"fmt": fmt}).fetchone()
         if bad is None:
             con.execute(sql, bound)
     except duckdb.Error as exc:
