@@ -111,7 +111,7 @@ rows AS (
     FROM kinds
 )
 SELECT source_file, $fmt, line_no * 1000 + sub,
-    json_object(
+    CAST(json_object(
         'conversation_id', conv_id,
         'message_id', conv_id || ':' || turn || ':' || sub,
         'timestamp', ts,
@@ -124,7 +124,7 @@ SELECT source_file, $fmt, line_no * 1000 + sub,
         'channel', req -> 'queryParams' ->> 'channel',
         'metadata', turn_meta,
         'source_record', src
-    ),
+    ) AS VARCHAR),
     NULL, false
 FROM rows
 UNION ALL  -- a line that is not a JSON object: staged as it is, and rejected with the reason

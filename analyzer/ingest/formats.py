@@ -108,4 +108,5 @@ from analyzer.ingest import (  # noqa: E402, F401
     lex_v2,
     openai_messages,
     rasa,
+    salesforce,
 )

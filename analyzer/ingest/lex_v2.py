@@ -106,7 +106,7 @@ rows AS (
            OR action = 'Close')
 )
 SELECT source_file, $fmt, line_no * 1000 + sub,
-    json_object(
+    CAST(json_object(
         'conversation_id', conv_id,
         'message_id', req_id || CASE WHEN sub > 0 THEN ':' || sub ELSE '' END,
         'timestamp', ts,
@@ -118,7 +118,7 @@ SELECT source_file, $fmt, line_no * 1000 + sub,
         'channel', channel,
         'metadata', meta,
         'source_record', src
-    ),
+    ) AS VARCHAR),
     NULL, false
 FROM rows
 UNION ALL  -- a line that is not a JSON object: staged as it is, and rejected with the reason

@@ -61,10 +61,8 @@ WHERE line IS NOT NULL AND trim(line) <> ''
 # The lines of one format in `documents` (stage_lines): `r` is the line as JSON, NULL when the
 # line is not a JSON object (its record is then staged as the raw line and rejected).
 LINE_OBJECTS = """(
-    SELECT source_file, line_no, doc,
-           CASE WHEN json_valid(doc) THEN
-               CASE WHEN json_type(doc) = 'OBJECT' THEN CAST(doc AS JSON) END END AS r
-    FROM documents WHERE source_format = $fmt
+    SELECT source_file, line_no, doc, CASE WHEN json_type(j) = 'OBJECT' THEN j END AS r
+    FROM (SELECT *, try_cast(doc AS JSON) AS j FROM documents WHERE source_format = $fmt)
 )"""
 
 # The columns of `staged` that every importer fills, in order.
