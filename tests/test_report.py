@@ -172,8 +172,11 @@ def flag_handed_off(db: analyzer.Database, *, hostile: bool = False, every: int 
 
 
 def build(tmp_path: Path, name: str = "logs.jsonl", **kwargs: object) -> analyzer.Database:
+    """A loaded database whose flags are only those a test adds (rendering, not detection, is tested)."""
     db = analyzer.open_database(memory=True)
     db.load([write_jsonl(tmp_path / name, **kwargs)])  # type: ignore[arg-type]
+    db.con.execute("DELETE FROM friction_flags")
+    db.con.execute("UPDATE conversations SET friction_count = 0, flags = CAST([] AS VARCHAR[])")
     return db
 
 
