@@ -7,6 +7,12 @@ Two functions it maps to something Spark lacks or that changes the result are re
 - `quantile_cont(x, p)` -> `PERCENTILE(x, p)` (exact, interpolated; sqlglot writes a
   two-argument PERCENTILE_CONT that Spark rejects, and WITHIN GROUP becomes an approximation);
 - `epoch(ts)` -> `UNIX_MICROS(ts) / 1e6` (sqlglot writes UNIX_TIMESTAMP, whole seconds only).
+
+Two DuckDB constructs are rewritten on the parsed tree before writing Spark SQL:
+
+- `regexp_split_to_array(s, re)` (unknown to sqlglot) -> `SPLIT(s, re)`;
+- several `unnest(...)` side by side in one SELECT (DuckDB zips them) -> one
+  `INLINE(ARRAYS_ZIP(...)) AS (a, b)`, since Spark allows one generator per SELECT.
 """
 
 from __future__ import annotations
@@ -39,6 +45,36 @@ class HandoffSpark(Spark):
         }
 
 
+def _duckdb_functions(node: exp.Expression) -> exp.Expression:
+    """DuckDB functions sqlglot parses as unknown: regexp_split_to_array -> SPLIT (regex on both)."""
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "regexp_split_to_array":
+        return exp.RegexpSplit(this=node.expressions[0], expression=node.expressions[1])
+    return node
+
+
+def _zip_unnests(node: exp.Expression) -> exp.Expression:
+    """`SELECT unnest(a) AS x, unnest(b) AS y` walks both lists side by side on DuckDB; Spark
+    allows one generator per SELECT, so it becomes `SELECT INLINE(ARRAYS_ZIP(a, b)) AS (x, y)`.
+    """
+    if not isinstance(node, exp.Select):
+        return node
+    cols = node.expressions
+    if len(cols) < 2 or not all(
+        isinstance(c, exp.Alias) and isinstance(c.this, exp.Explode | exp.Unnest) for c in cols
+    ):
+        return node
+    arrays = [
+        c.this.this if isinstance(c.this, exp.Explode) else c.this.expressions[0] for c in cols
+    ]
+    zipped = exp.Anonymous(this="INLINE", expressions=[
+        exp.Anonymous(this="ARRAYS_ZIP", expressions=arrays)
+    ])
+    node.set("expressions", [exp.Aliases(this=zipped, expressions=[
+        exp.to_identifier(c.alias) for c in cols
+    ])])
+    return node
+
+
 def _strip_order(tree: exp.Expression) -> exp.Expression:
     """A materialised table has no order: drop the outermost ORDER BY (saves a global sort)."""
     if isinstance(tree, exp.Query) and tree.args.get("order") is not None:
@@ -56,6 +92,7 @@ def to_spark(sql: str, *, drop_order: bool = False) -> str:
         for tree in trees:
             if tree is None:
                 continue
+            tree = tree.transform(_duckdb_functions).transform(_zip_unnests)
             if drop_order:
                 tree = _strip_order(tree)
             out.append(

@@ -77,6 +77,14 @@ def test_sample_logs_give_identical_outcomes_and_flags(
     assert len(spark_conv) == len(duck_conv) > 1000
     pd.testing.assert_frame_equal(_outcomes(spark_conv), _outcomes(duck_conv))
     assert _flags(spark_flags) == _flags(duck.flags())
+    assert len(spark_flags) > 100  # every detector ran
+
+    def evidence(df: pd.DataFrame) -> set[tuple[object, ...]]:
+        score = df["score"].round(9).astype(object).where(df["score"].notna(), None)
+        return set(zip(df["conversation_id"], df["flag"], df["message_id"], df["detail"], score,
+                       strict=True))
+
+    assert evidence(spark_flags) == evidence(duck.flags())  # same evidence, details and scores
     # The rest of the row agrees too (times to the microsecond, counts, lists).
     cols = ["started_at", "ended_at", "handoff_at", "first_agent_at", "wait_seconds",
             "bot_turns_before_handoff", "customer_messages", "bot_messages", "agent_messages",
