@@ -38,6 +38,9 @@ def test_known_rewrites() -> None:
     assert "PERCENTILE(x, 0.9)" in to_spark("SELECT quantile_cont(x, 0.9) FROM t")
     assert "UNIX_MICROS(a)" in to_spark("SELECT epoch(a) FROM t")
     assert "ORDER BY" not in to_spark("SELECT a FROM t ORDER BY a", drop_order=True)
+    assert "SPLIT(s, '[ ]+')" in to_spark("SELECT regexp_split_to_array(s, '[ ]+') FROM t")
+    zipped = to_spark("SELECT unnest($a) AS k, unnest($b) AS p")
+    assert zipped == "SELECT INLINE(ARRAYS_ZIP(:a, :b)) AS (k, p)"
 
 
 def test_alias_lists_match_the_duckdb_loader() -> None:
