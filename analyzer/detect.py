@@ -1,18 +1,58 @@
-"""Friction detectors: every `queries/detectors/*.sql` returns offending rows; together they fill `friction_flags`."""
+"""Friction detectors: every `queries/detectors/*.sql` returns offending rows; together they fill `friction_flags`.
+
+Before them, `queries/support/` fills two small tables with one statement per configured
+identifier kind and ask kind, so that each of those regexes is a constant DuckDB compiles once
+instead of a pattern column compiled again on every row.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 import duckdb
 
 from analyzer.config import Config
-from analyzer.sql import bind, queries_in
+from analyzer.sql import bind, query, queries_in
 
 FLAG_COLUMNS = ("conversation_id", "flag", "message_id", "detail", "score")
+
+
+def _per_kind(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    name: str,
+    pairs: list[tuple[str, str]],
+    params: dict[str, Any],
+    columns: str,
+) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({columns})")
+    q = query("support", name)
+    body = q.sql.rstrip().rstrip(";")
+    for kind, pattern in pairs:  # one statement per configured pattern, not per row
+        con.execute(f"INSERT INTO {table} {body}", bind(q, params | {"kind": kind, "pattern": pattern}))
+
+
+def prepare_support(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+    q = query("support", "identifier_hits")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE identifier_hits AS " + q.sql.rstrip().rstrip(";"), bind(q, params)
+    )
+    _per_kind(
+        con, "identifier_values", "identifier_values",
+        list(zip(params["identifier_kinds"], params["identifier_patterns"], strict=True)), params,
+        "conversation_id VARCHAR, seq BIGINT, text VARCHAR, kind VARCHAR, raw_value VARCHAR",
+    )
+    _per_kind(
+        con, "kind_asks", "kind_asks",
+        list(zip(params["ask_kinds"], params["ask_patterns"], strict=True)), params,
+        "conversation_id VARCHAR, seq BIGINT, kind VARCHAR",
+    )
 
 
 def run_detectors(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Replace `friction_flags` with what every detector finds now."""
     params = config.sql_params()
+    prepare_support(con, params)
     con.execute("DELETE FROM friction_flags")
     for q in queries_in("detectors"):
         body = q.sql.rstrip().rstrip(";")
@@ -21,3 +61,5 @@ def run_detectors(con: duckdb.DuckDBPyConnection, config: Config) -> None:
             f"score FROM ({body})",
             bind(q, params) or None,
         )
+    for table in ("identifier_hits", "identifier_values", "kind_asks"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
