@@ -277,7 +277,7 @@ def test_structure(flagged_html: str) -> None:
         assert page.ids.get(table) == "table"
     items = page.having("li", **{"class": "conversation"})
     assert 0 < len(items) <= report.MAX_DRILLDOWN
-    assert len(page.having("details")) == len(items)
+    assert len(page.having("details")) == len(items) + 1  # and the configuration
     assert page.classed("evidence")
     assert "customer said it again (0)" in "".join(page.text)
     assert sum(1 for a, s in page.scripts if s == PLOTLY_JS) == 1
@@ -419,7 +419,7 @@ def test_period_filter(tmp_path: Path) -> None:
         "SELECT count(*) FROM conversations WHERE started_at >= '2026-03-09'"
         " AND started_at < '2026-03-16'"
     ).iloc[0, 0]
-    assert f"Conversations {count} Generated" in text
+    assert f"Conversations {count} Compared with" in text
 
 
 def test_size_stays_bounded(tmp_path: Path) -> None:
