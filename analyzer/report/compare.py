@@ -90,8 +90,10 @@ def _direction(delta: float, higher: str) -> str:
 
 
 def _relative(now: float, before: float) -> str:
+    if now == before:
+        return "±0%"
     if before == 0:
-        return "new" if now else "±0%"
+        return "new"
     pct = (now - before) / before * 100
     return f"{pct:+.0f}%" if abs(pct) >= 10 else f"{pct:+.1f}%"
 
