@@ -775,9 +775,10 @@ def test_no_redact_shows_personal_data(review_db: analyzer.Database, tmp_path: P
 def test_redaction_patterns(raw: str, shown: str) -> None:
     params = analyzer.open_database(memory=True).config.sql_params()
     text = raw
-    for kind in ("email", "account", "card", "phone"):
-        text = duckdb.execute("SELECT regexp_replace(?, ?, ?, 'g')",
-                              [text, params[f"redact_{kind}_re"], f"[{kind}]"]).fetchone()[0]
+    with duckdb.connect() as con:
+        for kind in ("email", "account", "card", "phone"):
+            text = con.execute("SELECT regexp_replace(?, ?, ?, 'g')",
+                               [text, params[f"redact_{kind}_re"], f"[{kind}]"]).fetchall()[0][0]
     assert text == shown
 
 

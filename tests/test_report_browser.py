@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 import analyzer
@@ -308,9 +309,8 @@ def test_large_report_size_and_load_time(browser: Browser, tmp_path: Path) -> No
       FROM m ORDER BY conversation_id, n
     ) TO '{logs}' (FORMAT JSON)
     """
-    import duckdb
-
-    duckdb.sql(duckdb_sql)
+    with duckdb.connect() as con:
+        con.execute(duckdb_sql)
     generated = time.monotonic() - started
     db = analyzer.open_database(memory=True)
     db.load([logs])
