@@ -14,7 +14,7 @@ from analyzer.cli import app
 from tests.conftest import FIXTURES, SAMPLE_LOGS
 
 runner = CliRunner()
-COMMANDS = ["load", "report", "query", "show"]
+COMMANDS = ["load", "report", "query", "show", "run", "review export", "review import"]
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -24,7 +24,7 @@ def invoke(*args: str) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command: str) -> None:
-    code, out, _ = invoke(command, "--help")
+    code, out, _ = invoke(*command.split(), "--help")
     assert code == 0 and "Usage" in out and len(out) > 200
 
 

@@ -17,7 +17,7 @@ def test_every_command_is_documented() -> None:
 
 
 def test_every_table_is_documented() -> None:
-    for table in ("events", "rejects", "conversations", "friction_flags", "turns", "loads"):
+    for table in ("events", "rejects", "conversations", "friction_flags", "turns", "loads", "reviews"):
         assert f"`{table}`" in README, table
 
 
