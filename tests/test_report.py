@@ -840,3 +840,16 @@ def test_review_precision_beside_the_flag_rate(
     repeated = next(r for r in table if r[0] == "customer_repeated")
     assert repeated[-2:] == ["0", "—"]
     assert "Reviewers: precision 75.0% (3 of 4 decided, 5 reviewed)." in Page(html).words
+
+
+def test_database_report_passes_the_period_through(
+    review_db: analyzer.Database, tmp_path: Path
+) -> None:
+    out = review_db.report(tmp_path / "api.html", period=parse_week("2026-W11"),
+                           generated_at=GENERATED_AT, redact=False)
+    page = Page(out.read_text(encoding="utf-8"))
+    assert "Compared with 2026-W10" in page.words and PII in page.words
+    ranged = review_db.report(tmp_path / "range.html", since="2026-03-09", until="2026-03-16",
+                              generated_at=GENERATED_AT)
+    words = Page(ranged.read_text(encoding="utf-8")).words
+    assert "Compared with 2026-03-02 to 2026-03-09 (UTC, end excluded)" in words
