@@ -258,6 +258,9 @@ def test_report_works_offline_in_chromium(browser: Browser, tmp_path: Path) -> N
     assert browser.until("document.querySelector('#conversation-c00004 details').open")
     assert not browser.js("document.getElementById('conversation-c00004').hidden")
     assert "[phone]" in browser.js("document.getElementById('conversation-c00004').innerText")
+    browser.js("location.hash = 'conversation-not-listed'")
+    assert "not-listed is not listed" in browser.until(
+        "document.getElementById('anchor-missing').textContent")
 
     # Nothing hostile came alive, nothing failed, nothing was fetched.
     assert browser.js("document.querySelectorAll('img').length") == 0

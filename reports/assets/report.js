@@ -49,6 +49,12 @@
     var id;
     try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (e) { return; }
     var li = id ? document.getElementById(id) : null;
+    var missing = document.getElementById("anchor-missing");
+    if (missing) {
+      missing.hidden = !(id.indexOf("conversation-") === 0 && !li);
+      missing.textContent = missing.hidden ? "" : id.slice(13) +
+        " is not listed in this report: only the worst flagged conversations of the period are.";
+    }
     if (!li || !li.classList.contains("conversation")) { return; }
     if (li.hidden) {
       filters.forEach(function (s) { s.value = ""; });
