@@ -63,6 +63,20 @@ class Config:
             params[f"{name}_intents"] = [str(v).lower() for v in values]
         for name, value in self.data.get("thresholds", {}).items():
             params[name] = value
+        for name, words in self.data.get("words", {}).items():
+            params[f"{name}_words"] = [str(w).lower() for w in words]
+        identifiers = self.data.get("identifiers", {})
+        pairs = [(str(k), str(p)) for k, ps in identifiers.items() for p in ps]
+        params["identifier_kinds"] = [k for k, _ in pairs]
+        params["identifier_patterns"] = [p for _, p in pairs]
+        params["identifier_any_re"] = "|".join(f"(?:{p})" for _, p in pairs) or "(?!)"
+        asks = self.data.get("asks_for", {})
+        params["ask_kinds"] = [str(k) for k in asks]
+        params["ask_patterns"] = [phrase_regex(list(v)) for v in asks.values()]
+        params["ask_any_re"] = phrase_regex([p for v in asks.values() for p in v])
+        routing = self.data.get("routing", {})
+        params["routing_intents"] = [str(k).lower() for k in routing]
+        params["routing_queues"] = [str(v) for v in routing.values()]
         redaction = self.data.get("redaction", {})
         for kind in REDACTION_KINDS:
             params[f"redact_{kind}_re"] = redaction_regex(list(redaction.get(kind, [])))
@@ -103,6 +117,20 @@ def _validate(data: dict[str, Any], source: str) -> None:
                     f"[phrases] {name} in {source} has an invalid regular expression {p!r}: {exc}",
                     "escape special characters such as ( ) ? with a backslash",
                 ) from exc
+    for table in ("routing",):
+        for name, value in data.get(table, {}).items():
+            if not isinstance(value, str):
+                raise ConfigError(
+                    f"[{table}] {name} in {source} must be a string, not {value!r}",
+                    f'write it as {name} = "..."',
+                )
+    for table in ("words", "asks_for", "identifiers"):
+        for name, values in data.get(table, {}).items():
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise ConfigError(
+                    f"[{table}] {name} in {source} must be a list of strings",
+                    'write it as name = ["one", "two"]',
+                )
     for name, patterns in data.get("redaction", {}).items():
         if name not in REDACTION_KINDS:
             raise ConfigError(

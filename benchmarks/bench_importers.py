@@ -3,13 +3,15 @@
     python benchmarks/bench_importers.py [N_MESSAGES]
 
 Builds N synthetic messages (conversations of 20) in canonical JSONL, Bot Framework, Amazon
-Connect and OpenAI messages, loads each into a fresh in-memory database three times and prints
+Connect, OpenAI messages, Dialogflow CX (BigQuery rows), Lex V2 (conversation logs) and Salesforce
+(ConversationEntry CSV), loads each into a fresh in-memory database three times and prints
 the median load time and its ratio to canonical JSONL. Connect writes one file per contact, so
 it is compared with canonical JSONL split into as many files.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import statistics
 import sys
@@ -68,6 +70,43 @@ def write_all(folder: Path, n: int) -> dict[str, Path]:
             {"Version": "2019-08-26", "InitialContactId": f"c{c}", "Transcript": items}))
     paths["connect"] = connect
     paths["jsonl_per_contact"] = per_file
+    paths.update(write_turn_formats(folder, canonical))
+    return paths
+
+
+def write_turn_formats(folder: Path, canonical: list[dict[str, str]]) -> dict[str, Path]:
+    """Dialogflow CX and Lex V2 (a customer message and the bot's reply per turn) and Salesforce."""
+    dfcx, lex = [], []
+    for q, a in zip(canonical[0::2], canonical[1::2], strict=True):
+        conv, turn = q["conversation_id"], int(q["message_id"][1:]) // 2
+        dfcx.append({
+            "conversation_name": f"projects/p/locations/global/agents/a/sessions/{conv}",
+            "turn_position": turn, "request_time": q["timestamp"], "language_code": "en",
+            "request": {"queryInput": {"text": {"text": q["text"]}}},
+            "response": {"queryResult": {"responseMessages": [{"text": {"text": [a["text"]]}}],
+                                         "match": {"matchType": "INTENT", "confidence": 0.9,
+                                                   "intent": {"displayName": "order.status"}}}},
+        })
+        lex.append({
+            "sessionId": conv, "requestId": q["message_id"], "timestamp": q["timestamp"],
+            "inputTranscript": q["text"], "inputMode": "Text", "missedUtterance": False,
+            "messages": [{"contentType": "PlainText", "content": a["text"]}],
+            "interpretations": [{"nluConfidence": 0.9, "intent": {"name": "OrderStatus"}}],
+            "sessionState": {"intent": {"name": "OrderStatus", "state": "InProgress"},
+                             "dialogAction": {"type": "ElicitIntent"}},
+        })
+    paths = {"dialogflow_cx": folder / "dfcx.jsonl", "lex_v2": folder / "lex.jsonl",
+             "salesforce": folder / "entries.csv"}
+    paths["dialogflow_cx"].write_text("".join(json.dumps(r) + "\n" for r in dfcx))
+    paths["lex_v2"].write_text("".join(json.dumps(r) + "\n" for r in lex))
+    with paths["salesforce"].open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Id", "ConversationId", "Seq", "EntryTime", "ActorType", "ActorName",
+                    "EntryType", "Message"])
+        for k, r in enumerate(canonical):
+            actor = "EndUser" if r["role"] == "customer" else "Bot"
+            w.writerow([r["message_id"], r["conversation_id"], k % PER_CONV + 1, r["timestamp"],
+                        actor, actor.lower(), "Text", r["text"]])
     return paths
 
 
@@ -89,7 +128,7 @@ def main() -> None:
         base = median_load(paths["jsonl"])
         print(f"{n} messages, median of 3 loads (seconds, ratio to canonical JSONL)")
         print(f"  {'jsonl':<16} {base:7.2f}s  1.00x")
-        for name in ("botframework", "openai_messages"):
+        for name in ("botframework", "openai_messages", "dialogflow_cx", "lex_v2", "salesforce"):
             t = median_load(paths[name])
             print(f"  {name:<16} {t:7.2f}s  {t / base:4.2f}x")
         # Connect writes one file per contact: compare with canonical JSONL in as many files.

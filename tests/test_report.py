@@ -23,10 +23,10 @@ from analyzer import report
 from analyzer.cli import app
 from analyzer.period import Period, parse_week
 from analyzer.report import build as build_module
-from analyzer.report import compare, definitions, fmt
+from analyzer.report import compare, fmt
 from analyzer.resources import reports_dir
 from analyzer.review import export_sheet
-from analyzer.sql import Query
+from analyzer.sql import queries_in
 
 GENERATED_AT = dt.datetime(2026, 3, 30, 8, 0, tzinfo=dt.UTC)
 START = dt.datetime(2026, 3, 2, 8, 0)  # a Monday
@@ -177,8 +177,11 @@ def flag_handed_off(db: analyzer.Database, *, hostile: bool = False, every: int 
 
 
 def build(tmp_path: Path, name: str = "logs.jsonl", **kwargs: object) -> analyzer.Database:
+    """A loaded database whose flags are only those a test adds (rendering, not detection, is tested)."""
     db = analyzer.open_database(memory=True)
     db.load([write_jsonl(tmp_path / name, **kwargs)])  # type: ignore[arg-type]
+    db.con.execute("DELETE FROM friction_flags")
+    db.con.execute("UPDATE conversations SET friction_count = 0, flags = CAST([] AS VARCHAR[])")
     return db
 
 
@@ -546,6 +549,8 @@ def review_db(tmp_path_factory: pytest.TempPathFactory) -> analyzer.Database:
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     db = analyzer.open_database(memory=True)
     db.load([path])
+    db.con.execute("DELETE FROM friction_flags")  # the flags below, not the detectors', are known
+    db.con.execute("UPDATE conversations SET friction_count = 0, flags = CAST([] AS VARCHAR[])")
     handed = db.sql("SELECT conversation_id FROM conversations WHERE handed_off"
                     " ORDER BY conversation_id")["conversation_id"].tolist()
     before = [c for c in handed if c.startswith("a")]
@@ -796,27 +801,37 @@ def test_cli_report_no_redact(tmp_path: Path) -> None:
 
 
 # -- definitions and review precision ---------------------------------------------------------
-def test_definitions_show_flag_rules_thresholds_and_config(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_definitions_show_flag_rules_thresholds_and_config(tmp_path: Path) -> None:
     cfg = tmp_path / "handoff.toml"
-    cfg.write_text('[thresholds]\nlong_wait_seconds = 300\n\n[phrases]\nfallback = ["<b>sorry</b>"]\n')
+    cfg.write_text('[thresholds]\nlong_queue_wait_seconds = 120\n\n'
+                   '[phrases]\nfallback = ["<b>sorry</b>"]\n')
     db = analyzer.open_database(memory=True, config=cfg)
-    db.load([write_jsonl(tmp_path / "logs.jsonl", 40)])
-    add_flags(db, [("c00004", "long_queue_wait", None, "waited", 1.0),
-                   ("c00005", "other_flag", None, "x", 1.0)])
-    detector = Query("long_queue_wait", "Handoffs whose wait exceeds $long_wait_seconds <s>.",
-                     ("since", "long_wait_seconds"), "", Path("x.sql"))
-    monkeypatch.setattr(definitions, "queries_in", lambda group: [detector])
+    db.load([write_jsonl(tmp_path / "logs.jsonl", 40)])  # the detectors run on load
+    add_flags(db, [("c00005", "other_flag", None, "x", 1.0)])
     html = render(db, tmp_path)
-    rows = Cells(html).tables["flag-definitions"][1:]
-    assert rows[0] == ["long_queue_wait", "Handoffs whose wait exceeds $long_wait_seconds <s>.",
-                       "long_wait_seconds = 300"]
-    assert rows[1][0] == "other_flag"
+    rows = {r[0]: r[1:] for r in Cells(html).tables["flag-definitions"][1:]}
+    detectors = {q.name: q for q in queries_in("detectors")}
+    assert detectors and set(detectors) <= set(rows)
+    for name, q in detectors.items():
+        assert rows[name][0] == " ".join(q.description.split())
+    assert rows["long_queue_wait"][1] == "long_queue_wait_seconds = 120"  # the config in force
+    assert rows["other_flag"] == ["found in the data; no detector of this name", "—"]
     page = Page(html)
     assert page.ids.get("config-source") == "code" and str(cfg) in page.words
-    assert '"<b>sorry</b>"' in page.words and "long_wait_seconds = 300" in page.words
+    assert '"<b>sorry</b>"' in page.words and "long_queue_wait_seconds = 120" in page.words
     assert "<b>sorry" not in without_plotly(html)  # escaped
+
+
+def test_real_detector_flags_on_the_review_page(tmp_path: Path) -> None:
+    db = analyzer.open_database(memory=True)
+    db.load([write_jsonl(tmp_path / "logs.jsonl", 160)])  # flags as the detectors find them
+    flagged = db.sql("SELECT DISTINCT conversation_id, flag FROM friction_flags")
+    assert not flagged.empty
+    page = Page(render(db, tmp_path))
+    groups = [a["data-flag"] for a in page.having("section", **{"class": "flag-group"})]
+    assert set(groups) == set(flagged["flag"])
+    ids = {a["id"] for a in page.having("li", **{"class": "conversation"})}
+    assert ids == {f"conversation-{c}" for c in flagged["conversation_id"]}
 
 
 def test_review_precision_beside_the_flag_rate(

@@ -27,6 +27,7 @@ def _flag(db: Database, cid: str, flag: str) -> None:
 @pytest.fixture
 def flagged(db: Database) -> Database:
     db.load([FIXTURES / "outcomes.jsonl"])
+    db.con.execute("DELETE FROM friction_flags")  # the flags under review are the test's own
     _flag(db, "o-events", "missing_transition")
     _flag(db, "o-plain", "long_queue_wait")
     _flag(db, "o-queue", "abandoned_in_queue")

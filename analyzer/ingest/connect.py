@@ -21,10 +21,13 @@ from analyzer.ingest.formats import Format, register
 
 NAME = "connect"
 
+# The documents of every Connect file of the load (each file is read once, by `stage`).
+_DOCS = "SELECT source_file, CAST(doc AS JSON) AS d FROM documents WHERE source_format = $fmt"
+
 _ITEMS = f"""
-WITH doc AS (SELECT json AS d FROM {platform.DOC}),
+WITH doc AS ({_DOCS}),
 contact AS (
-    SELECT coalesce(d ->> 'InitialContactId', d ->> 'ContactId',
+    SELECT source_file, coalesce(d ->> 'InitialContactId', d ->> 'ContactId',
                     d -> 'CustomerMetadata' ->> 'ContactId') AS conv_id,
            d ->> 'Channel' AS channel,
            json_extract(d, '$.Transcript[*]') AS l,
@@ -37,12 +40,13 @@ contact AS (
            ]) AS people
     FROM doc
 )
-SELECT conv_id, channel, people, unnest(l) AS t, generate_subscripts(l, 1) AS rec FROM contact
+SELECT source_file, conv_id, channel, people, unnest(l) AS t, generate_subscripts(l, 1) AS rec
+FROM contact
 """
 
 _SHAPE = f"""
-WITH doc AS (SELECT json AS d FROM {platform.DOC})
-SELECT json_type(d -> 'Transcript') = 'ARRAY',
+WITH doc AS ({_DOCS})
+SELECT source_file, json_type(d -> 'Transcript') = 'ARRAY',
        coalesce(d ->> 'InitialContactId', d ->> 'ContactId',
                 d -> 'CustomerMetadata' ->> 'ContactId') IS NOT NULL
 FROM doc
@@ -90,7 +94,7 @@ m AS (
     WHERE coalesce(ev, '') NOT IN ('typing', 'message.delivered', 'message.read')
       AND ctype NOT LIKE '%connect.event.typing%'
 )
-SELECT $file, $fmt, rec,
+SELECT source_file, $fmt, rec,
     json_object(
         'conversation_id', conv_id,
         'message_id', coalesce(nullif(t ->> 'Id', ''), conv_id || ':' || rec),
@@ -109,13 +113,17 @@ SELECT $file, $fmt, rec,
     CASE WHEN json_type(t) <> 'OBJECT' THEN 'transcript item is not a JSON object' END,
     false
 FROM m
-ORDER BY rec
+ORDER BY source_file, rec
 """
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
-    platform.require(con, path, NAME, _SHAPE, ["Transcript", "InitialContactId or ContactId"])
-    platform.run_stage(con, path, NAME, _STAGE)
+    platform.stage_document(con, path, NAME)
+
+
+def finish(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    fields = ["Transcript", "InitialContactId or ContactId"]
+    platform.finish_documents(con, NAME, _SHAPE, fields, _STAGE)
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -124,4 +132,5 @@ def sniff(path: Path, head: bytes) -> bool:
     )
 
 
-register(Format(NAME, "Amazon Connect chat transcript or Contact Lens chat output", stage, sniff))
+register(Format(NAME, "Amazon Connect chat transcript or Contact Lens chat output", stage, sniff,
+              finish=finish))

@@ -17,6 +17,9 @@ from analyzer.ingest import canonical
 Stager = Callable[[duckdb.DuckDBPyConnection, Path, Config], None]
 # A sniffer looks at the file name and its first bytes (decompressed) and says whether it is its format.
 Sniffer = Callable[[Path, bytes], bool]
+# A finisher runs once after every file of its format is staged: a format whose stager only
+# collects documents (platform.stage_document / stage_lines) builds all its records here.
+Finisher = Callable[[duckdb.DuckDBPyConnection, Config], None]
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Format:
     sniff: Sniffer
     # Set for a recognised file that holds no transcript: the load skips it, saying this.
     skip: str = ""
+    finish: Finisher | None = None
 
 
 def _ends(path: Path, *suffixes: str) -> bool:
@@ -99,7 +103,10 @@ from analyzer.ingest import (  # noqa: E402, F401
     botframework,
     connect,
     copilot_dataverse,
+    dialogflow_cx,
     human_dialogues,
+    lex_v2,
     openai_messages,
     rasa,
+    salesforce,
 )

@@ -12,7 +12,8 @@ import duckdb
 from analyzer.config import Config
 from analyzer.errors import InputFileError
 from analyzer.ingest.canonical import STAGED_DDL
-from analyzer.ingest.formats import detect_format
+from analyzer.ingest.formats import Finisher, detect_format
+from analyzer.ingest.platform import DOCUMENTS_DDL
 from analyzer.sql import query
 
 
@@ -101,7 +102,10 @@ def load_files(
     loaded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
     tz = _checked_timezone(con, timezone or config.timezone)
     con.execute(STAGED_DDL)
+    con.execute(DOCUMENTS_DDL)
     formats: dict[str, str] = {}
+    # formats that build their records once all their files are read
+    finishers: dict[str, Finisher] = {}
     not_transcripts: list[str] = []
     for path in files:
         if on_file:
@@ -112,6 +116,10 @@ def load_files(
             continue
         chosen.stage(con, path, config)
         formats[str(path)] = chosen.name
+        if chosen.finish:
+            finishers.setdefault(chosen.name, chosen.finish)
+    for finish in finishers.values():
+        finish(con, config)
 
     # Naive timestamps are read in the load's time zone; everything is stored in UTC.
     con.execute(f"SET TimeZone = '{tz}'")  # tz was checked against the known names above

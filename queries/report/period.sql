@@ -15,4 +15,5 @@ SELECT
     count(*) AS database_conversations,
     min(started_at) AS database_first_start,
     max(started_at) AS database_last_start
-FROM conversations;
+FROM conversations
+ORDER BY database_conversations;

@@ -1,0 +1,68 @@
+-- name: bot_loop
+-- description: Before any agent wrote, the bot gave bot_loop_replies or more fallback replies, or that many near-identical replies (word Jaccard >= bot_loop_similarity).
+-- params: bot_loop_replies, bot_loop_similarity, min_word_length
+WITH bot_phase AS (
+    SELECT t.conversation_id, t.seq, t.message_id, t.text, t.is_fallback
+    FROM turns t
+    JOIN conversations c ON c.conversation_id = t.conversation_id
+    WHERE t.role = 'bot' AND (t.is_message OR t.is_fallback)
+      AND NOT t.is_transfer_notice AND NOT t.is_failure_notice
+      AND (c.first_agent_seq IS NULL OR t.seq < c.first_agent_seq)
+),
+fallbacks AS (
+    SELECT conversation_id, count(*) AS n, arg_max(message_id, seq) AS message_id,
+           arg_max(text, seq) AS text
+    FROM bot_phase
+    WHERE is_fallback
+    GROUP BY conversation_id
+),
+words AS (
+    SELECT conversation_id, seq,
+           unnest(regexp_split_to_array(lower(text), '[^\p{L}\p{N}]+')) AS word
+    FROM bot_phase
+    WHERE text IS NOT NULL
+),
+bags AS (
+    SELECT conversation_id, seq, array_distinct(array_agg(word)) AS bag
+    FROM words
+    WHERE length(word) >= $min_word_length
+    GROUP BY conversation_id, seq
+),
+alike AS (
+    SELECT a.conversation_id, a.seq,
+           count(*) + 1 AS n
+    FROM bags a
+    JOIN bags b
+      ON a.conversation_id = b.conversation_id AND a.seq <> b.seq
+    WHERE CAST(array_length(array_intersect(a.bag, b.bag)) AS DOUBLE)
+          / (array_length(a.bag) + array_length(b.bag) - array_length(array_intersect(a.bag, b.bag)))
+          >= $bot_loop_similarity
+    GROUP BY a.conversation_id, a.seq
+),
+repeats AS (
+    SELECT s.conversation_id, max(s.n) AS n, arg_max(p.message_id, s.n * 100000 + s.seq) AS message_id,
+           arg_max(p.text, s.n * 100000 + s.seq) AS text
+    FROM alike s
+    JOIN bot_phase p ON p.conversation_id = s.conversation_id AND p.seq = s.seq
+    GROUP BY s.conversation_id
+),
+loops AS (
+    SELECT conversation_id, n, message_id, 'fallback' AS kind, text FROM fallbacks
+    UNION ALL
+    SELECT conversation_id, n, message_id, 'near-identical', text FROM repeats
+),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY n DESC, kind) AS rn
+    FROM loops
+    WHERE n >= $bot_loop_replies
+)
+SELECT
+    conversation_id,
+    'bot_loop' AS flag,
+    message_id,
+    CAST(n AS VARCHAR) || ' ' || kind || ' bot replies before any agent, e.g. "'
+        || left(coalesce(text, '(fallback event)'), 150) || '"' AS detail,
+    CAST(n AS DOUBLE) AS score
+FROM ranked
+WHERE rn = 1
+ORDER BY conversation_id;

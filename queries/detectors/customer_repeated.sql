@@ -1,0 +1,95 @@
+-- name: customer_repeated
+-- description: After the first agent message, the customer restated something they had already told the bot: an identifier they had given before the handoff, or a pre-handoff message of at least repeat_min_words words said again whole, or a message whose content words substantially overlap one of their pre-handoff messages (overlap coefficient >= repeat_overlap and at least repeat_min_shared_words shared words). Greetings, thanks and yes/no never count.
+-- params: identifier_any_re, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words, repeat_min_words
+WITH handed AS (
+    SELECT conversation_id, handoff_seq, first_agent_seq
+    FROM conversations
+    WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL
+),
+said AS (
+    -- customer messages told to the bot (before the handoff) or to an agent (after one wrote)
+    SELECT t.conversation_id, t.seq, t.message_id, t.text,
+           t.seq > h.first_agent_seq AS after_agent,
+           ' ' || trim(regexp_replace(lower(t.text), '[^\p{L}\p{N}]+', ' ', 'g')) || ' ' AS norm
+    FROM turns t
+    JOIN handed h ON h.conversation_id = t.conversation_id
+    WHERE t.role = 'customer' AND t.is_message AND NOT t.is_acknowledgement
+      AND (t.seq < h.handoff_seq OR t.seq > h.first_agent_seq)
+),
+hits AS (
+    -- identifiers (as configured in [identifiers]) found by one constant regex
+    SELECT s.*, unnest(regexp_extract_all(s.text, $identifier_any_re)) AS hit
+    FROM said s
+    WHERE regexp_matches(s.text, $identifier_any_re)
+),
+ids AS (
+    -- the value of a hit: an e-mail address, else its last nine digits, else its letters
+    SELECT DISTINCT conversation_id, seq, message_id, text, after_agent,
+           trim(hit, ' :#-') AS raw_value,
+           CASE WHEN strpos(hit, '@') > 0
+                THEN lower(regexp_extract(hit, '[^\s:]+@[^\s]+[\p{L}\p{N}]'))
+                WHEN length(regexp_replace(hit, '[^0-9]+', '', 'g')) >= 4
+                THEN right(regexp_replace(hit, '[^0-9]+', '', 'g'), 9)
+                ELSE regexp_replace(lower(hit), '[^\p{L}\p{N}]+', '', 'g') END AS value
+    FROM hits
+),
+id_repeats AS (
+    SELECT b.conversation_id, b.message_id, 1.0 AS score,
+           'repeated ' || b.raw_value || ' to the agent: "' || left(b.text, 100)
+               || '" - already told the bot: "' || left(a.text, 100) || '"' AS detail,
+           b.seq
+    FROM ids a
+    JOIN ids b
+      ON a.conversation_id = b.conversation_id AND a.value = b.value
+     AND NOT a.after_agent AND b.after_agent
+    WHERE length(b.value) >= 4
+),
+words AS (
+    SELECT conversation_id, seq,
+           unnest(regexp_split_to_array(lower(text), '[^\p{L}\p{N}]+')) AS word
+    FROM said
+),
+bags AS (
+    SELECT w.conversation_id, w.seq, array_distinct(array_agg(w.word)) AS bag
+    FROM words w
+    WHERE length(w.word) >= $min_word_length AND NOT array_contains($stop_words, w.word)
+    GROUP BY w.conversation_id, w.seq
+),
+bagged AS (
+    SELECT s.*, coalesce(b.bag, CAST([] AS VARCHAR[])) AS bag,
+           coalesce(array_length(b.bag), 0) AS n,
+           array_length(regexp_split_to_array(trim(s.norm), ' ')) AS words
+    FROM said s
+    LEFT JOIN bags b ON b.conversation_id = s.conversation_id AND b.seq = s.seq
+),
+pairs AS (
+    SELECT a.conversation_id, b.message_id, b.seq, a.text AS before_text, b.text AS after_text,
+           array_length(array_intersect(a.bag, b.bag)) AS shared,
+           least(a.n, b.n) AS smaller,
+           a.words >= $repeat_min_words AND a.n >= 1 AND strpos(b.norm, a.norm) > 0 AS said_again
+    FROM bagged a
+    JOIN bagged b
+      ON a.conversation_id = b.conversation_id AND NOT a.after_agent AND b.after_agent
+),
+text_repeats AS (
+    SELECT conversation_id, message_id,
+           CASE WHEN said_again THEN 1.0 ELSE CAST(shared AS DOUBLE) / smaller END AS score,
+           'restated to the agent: "' || left(after_text, 100) || '" - already told the bot: "'
+               || left(before_text, 100) || '" ('
+               || CASE WHEN said_again THEN 'said again'
+                       ELSE 'overlap ' || CAST(round(CAST(shared AS DOUBLE) / smaller, 2) AS VARCHAR)
+                  END || ')' AS detail,
+           seq
+    FROM pairs
+    WHERE said_again
+       OR (shared >= $repeat_min_shared_words
+           AND CAST(shared AS DOUBLE) / smaller >= $repeat_overlap)
+),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY score DESC, seq) AS rn
+    FROM (SELECT * FROM id_repeats UNION ALL SELECT * FROM text_repeats)
+)
+SELECT conversation_id, 'customer_repeated' AS flag, message_id, detail, score
+FROM ranked
+WHERE rn = 1
+ORDER BY conversation_id;

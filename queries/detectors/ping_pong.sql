@@ -1,0 +1,47 @@
+-- name: ping_pong
+-- description: The conversation bounced: ping_pong_bounces or more bot-to-agent handoffs (bot -> agent -> bot -> agent), or that many transfers between agents or queues.
+-- params: ping_pong_bounces
+WITH speakers AS (
+    SELECT
+        conversation_id, seq, message_id, role, participant_id, queue, event,
+        lag(role) OVER (PARTITION BY conversation_id ORDER BY seq) AS prev_role,
+        lag(participant_id) OVER (PARTITION BY conversation_id ORDER BY seq) AS prev_participant
+    FROM turns
+    WHERE is_message AND role IN ('bot', 'agent')
+),
+moves AS (
+    SELECT conversation_id, seq, message_id, 'handoff' AS kind
+    FROM speakers
+    WHERE role = 'agent' AND prev_role = 'bot'
+    UNION ALL
+    SELECT conversation_id, seq, message_id, 'agent change'
+    FROM speakers
+    WHERE role = 'agent' AND prev_role = 'agent' AND participant_id IS NOT NULL
+      AND prev_participant IS NOT NULL AND participant_id <> prev_participant
+    UNION ALL
+    SELECT conversation_id, seq, message_id, 'transfer'
+    FROM turns
+    WHERE event = 'transfer'
+),
+counted AS (
+    SELECT
+        conversation_id,
+        count(*) FILTER (WHERE kind = 'handoff') AS handoffs,
+        greatest(count(*) FILTER (WHERE kind = 'transfer'),
+                 count(*) FILTER (WHERE kind = 'agent change')) AS transfers,
+        arg_max(message_id, seq) AS last_message_id,
+        max(seq) AS last_seq
+    FROM moves
+    GROUP BY conversation_id
+)
+SELECT
+    conversation_id,
+    'ping_pong' AS flag,
+    last_message_id AS message_id,
+    CAST(handoffs AS VARCHAR) || ' bot-to-agent handoff' || CASE WHEN handoffs = 1 THEN '' ELSE 's' END
+        || ' and ' || CAST(transfers AS VARCHAR) || ' transfer'
+        || CASE WHEN transfers = 1 THEN '' ELSE 's' END || ' between agents or queues' AS detail,
+    CAST(greatest(handoffs, transfers) AS DOUBLE) AS score
+FROM counted
+WHERE handoffs >= $ping_pong_bounces OR transfers >= $ping_pong_bounces
+ORDER BY conversation_id;
