@@ -162,6 +162,13 @@ def report(
     fmt: FormatOption = "auto",
     db: DbOption = None,
     config: ConfigOption = None,
+    no_redact: Annotated[
+        bool,
+        typer.Option(
+            "--no-redact",
+            help="Show e-mail addresses, card, phone and account numbers in transcripts as written.",
+        ),
+    ] = False,
 ) -> None:
     """Write the self-contained HTML report (works offline; one file)."""
     with handled():
@@ -176,7 +183,7 @@ def report(
                 summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths)))
                 _clear_progress()
                 typer.echo(render_text.load_summary(summary), err=True)
-            written = database.report(out, period=period, generated_at=now)
+            written = database.report(out, period=period, generated_at=now, redact=not no_redact)
         typer.echo(f"Wrote {written}")
 
 
