@@ -24,15 +24,17 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+_NEVER = "[^\\s\\S]"  # matches nothing, in RE2 and Java regexes alike
+
+
 def phrase_regex(phrases: list[str]) -> str:
     """Join a phrase list into one case-insensitive regex (RE2 and Java both read `(?i)`)."""
     if not phrases:
-        return "(?!)"  # matches nothing
+        return _NEVER
     return "(?i)" + "|".join(f"(?:{p})" for p in phrases)
 
 
 REDACTION_KINDS = ("email", "account", "card", "phone")  # applied in this order
-_NEVER = "[^\\s\\S]"  # an RE2 pattern that matches nothing
 
 
 def redaction_regex(patterns: list[str]) -> str:
@@ -69,7 +71,7 @@ class Config:
         pairs = [(str(k), str(p)) for k, ps in identifiers.items() for p in ps]
         params["identifier_kinds"] = [k for k, _ in pairs]
         params["identifier_patterns"] = [p for _, p in pairs]
-        params["identifier_any_re"] = "|".join(f"(?:{p})" for _, p in pairs) or "(?!)"
+        params["identifier_any_re"] = "|".join(f"(?:{p})" for _, p in pairs) or _NEVER
         asks = self.data.get("asks_for", {})
         params["ask_kinds"] = [str(k) for k in asks]
         params["ask_patterns"] = [phrase_regex(list(v)) for v in asks.values()]
