@@ -171,14 +171,19 @@ class Database:
         until: Moment = None,
         period: Period | None = None,
         generated_at: dt.datetime | None = None,
+        redact: bool = True,
     ) -> Path:
-        """Write the self-contained HTML report for `period` (or [since, until)); returns its path."""
+        """Write the self-contained HTML report for `period` (or [since, until)); returns its path.
+
+        The report compares the period with the previous one of the same length and uses the
+        period's time zone for days and weeks. `redact=False` keeps personal data (e-mail
+        addresses, card, phone and account numbers) in the transcripts shown.
+        """
         from analyzer.report import write_report
 
-        if period is None:
-            period = Period(to_utc_naive(since), to_utc_naive(until), "", "UTC")
         return write_report(
-            self, Path(out), since=period.since, until=period.until, generated_at=generated_at
+            self, Path(out), since=since, until=until, period=period,
+            generated_at=generated_at, redact=redact,
         )
 
     def close(self) -> None:

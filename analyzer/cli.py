@@ -163,6 +163,13 @@ def report(
     fmt: FormatOption = "auto",
     db: DbOption = None,
     config: ConfigOption = None,
+    no_redact: Annotated[
+        bool,
+        typer.Option(
+            "--no-redact",
+            help="Show e-mail addresses, card, phone and account numbers in transcripts as written.",
+        ),
+    ] = False,
     from_dir: Annotated[
         Path | None, typer.Option("--from", help="Results folder written by `handoff spark-run`.")
     ] = None,
@@ -184,7 +191,7 @@ def report(
                 summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths)))
                 _clear_progress()
                 typer.echo(render_text.load_summary(summary), err=True)
-            written = database.report(out, period=period, generated_at=now)
+            written = database.report(out, period=period, generated_at=now, redact=not no_redact)
         typer.echo(f"Wrote {written}")
 
 

@@ -24,11 +24,22 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+_NEVER = "[^\\s\\S]"  # matches nothing, in RE2 and Java regexes alike
+
+
 def phrase_regex(phrases: list[str]) -> str:
     """Join a phrase list into one case-insensitive regex (RE2 and Java both read `(?i)`)."""
     if not phrases:
-        return "(?!)"  # matches nothing
+        return _NEVER
     return "(?i)" + "|".join(f"(?:{p})" for p in phrases)
+
+
+REDACTION_KINDS = ("email", "account", "card", "phone")  # applied in this order
+
+
+def redaction_regex(patterns: list[str]) -> str:
+    """Join a [redaction] list into one regex; an empty list matches nothing."""
+    return "|".join(f"(?:{p})" for p in patterns) if patterns else _NEVER
 
 
 @dataclass(frozen=True)
@@ -60,7 +71,7 @@ class Config:
         pairs = [(str(k), str(p)) for k, ps in identifiers.items() for p in ps]
         params["identifier_kinds"] = [k for k, _ in pairs]
         params["identifier_patterns"] = [p for _, p in pairs]
-        params["identifier_any_re"] = "|".join(f"(?:{p})" for _, p in pairs) or "(?!)"
+        params["identifier_any_re"] = "|".join(f"(?:{p})" for _, p in pairs) or _NEVER
         asks = self.data.get("asks_for", {})
         params["ask_kinds"] = [str(k) for k in asks]
         params["ask_patterns"] = [phrase_regex(list(v)) for v in asks.values()]
@@ -68,6 +79,9 @@ class Config:
         routing = self.data.get("routing", {})
         params["routing_intents"] = [str(k).lower() for k in routing]
         params["routing_queues"] = [str(v) for v in routing.values()]
+        redaction = self.data.get("redaction", {})
+        for kind in REDACTION_KINDS:
+            params[f"redact_{kind}_re"] = redaction_regex(list(redaction.get(kind, [])))
         return params
 
 
@@ -119,6 +133,25 @@ def _validate(data: dict[str, Any], source: str) -> None:
                     f"[{table}] {name} in {source} must be a list of strings",
                     'write it as name = ["one", "two"]',
                 )
+    for name, patterns in data.get("redaction", {}).items():
+        if name not in REDACTION_KINDS:
+            raise ConfigError(
+                f"[redaction] {name} in {source} is not a kind of personal data the report redacts",
+                f"use {', '.join(REDACTION_KINDS)}",
+            )
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            raise ConfigError(
+                f"[redaction] {name} in {source} must be a list of strings",
+                'write it as name = ["pattern one", "pattern two"]',
+            )
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ConfigError(
+                    f"[redaction] {name} in {source} has an invalid regular expression {p!r}: {exc}",
+                    "escape special characters such as ( ) ? with a backslash",
+                ) from exc
     for name, value in data.get("thresholds", {}).items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(

@@ -25,8 +25,10 @@ class Engine(Protocol):
 
     name: str
 
-    def materialize(self, table: str, q: Query, params: Params | None = None) -> None:
-        """Replace `table` with the result of `q`."""
+    def materialize(
+        self, table: str, q: Query, params: Params | None = None, *, temp: bool = False
+    ) -> None:
+        """Replace `table` with the result of `q` (`temp`: a working table, not kept)."""
 
     def fetch(self, q: Query, params: Params | None = None) -> pd.DataFrame:
         """The result of `q` as a pandas DataFrame."""
@@ -34,8 +36,11 @@ class Engine(Protocol):
     def execute(self, sql: str, params: Params | None = None) -> None:
         """Run one statement in the engine's own dialect."""
 
-    def clear(self, table: str) -> None:
-        """Remove every row of `table`, keeping its columns."""
+    def clear(self, table: str, columns: str | None = None) -> None:
+        """Empty `table`: keep its columns, or (re)create it with `columns` ("a VARCHAR, b BIGINT")."""
+
+    def drop(self, table: str) -> None:
+        """Remove `table` if it exists."""
 
     def append(
         self, table: str, q: Query, params: Params | None, columns: Sequence[str]
@@ -55,16 +60,19 @@ class DuckDBEngine:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
 
-    def materialize(self, table: str, q: Query, params: Params | None = None) -> None:
+    def materialize(
+        self, table: str, q: Query, params: Params | None = None, *, temp: bool = False
+    ) -> None:
         bound = bind(q, dict(params or {})) or None
+        kind = "TEMP TABLE" if temp else "TABLE"
         code = "\n".join(line.split("--", 1)[0] for line in q.sql.splitlines())
         if re.search(rf"\b{re.escape(table)}\b", code):
             # The query reads the table it replaces: build beside it, then swap.
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_next AS {_body(q)}", bound)
-            self.con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table}_next")
+            self.con.execute(f"CREATE OR REPLACE {kind} {table} AS SELECT * FROM {table}_next")
             self.con.execute(f"DROP TABLE {table}_next")
         else:
-            self.con.execute(f"CREATE OR REPLACE TABLE {table} AS {_body(q)}", bound)
+            self.con.execute(f"CREATE OR REPLACE {kind} {table} AS {_body(q)}", bound)
 
     def fetch(self, q: Query, params: Params | None = None) -> pd.DataFrame:
         bound = bind(q, dict(params or {}))
@@ -73,8 +81,14 @@ class DuckDBEngine:
     def execute(self, sql: str, params: Params | None = None) -> None:
         self.con.execute(sql, dict(params) if params else None)
 
-    def clear(self, table: str) -> None:
-        self.con.execute(f"DELETE FROM {table}")
+    def clear(self, table: str, columns: str | None = None) -> None:
+        if columns:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({columns})")
+        else:
+            self.con.execute(f"DELETE FROM {table}")
+
+    def drop(self, table: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
     def append(
         self, table: str, q: Query, params: Params | None, columns: Sequence[str]

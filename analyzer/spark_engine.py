@@ -99,6 +99,16 @@ def _spark_type(kind: exp.DataType) -> str:
     return "STRING" if kind.is_type(exp.DataType.Type.JSON) else kind.sql("spark")
 
 
+def spark_columns(columns: str) -> str:
+    """DuckDB column definitions ("a VARCHAR, b BIGINT") as a Spark DDL string."""
+    create = sqlglot.parse_one(f"CREATE TABLE t ({columns})", read="duckdb")
+    return ", ".join(
+        f"`{c.name}` {_spark_type(c.args['kind'])}"
+        for c in create.this.expressions
+        if isinstance(c, exp.ColumnDef)
+    )
+
+
 @cache
 def table_schema(table: str) -> str:
     """`table`'s columns from queries/views/schema.sql as a Spark DDL string (one definition)."""
@@ -130,7 +140,9 @@ class SparkEngine:
     def register(self, table: str, df: DataFrame) -> None:
         df.localCheckpoint(eager=True).createOrReplaceTempView(table)
 
-    def materialize(self, table: str, q: Query, params: Params | None = None) -> None:
+    def materialize(
+        self, table: str, q: Query, params: Params | None = None, *, temp: bool = False
+    ) -> None:
         self.register(table, self.frame(q, params, ordered=False))
 
     def fetch(self, q: Query, params: Params | None = None) -> pd.DataFrame:
@@ -139,8 +151,12 @@ class SparkEngine:
     def execute(self, sql: str, params: Params | None = None) -> None:
         self.spark.sql(sql, args={k: _arg(v) for k, v in (params or {}).items()} or None)
 
-    def clear(self, table: str) -> None:
-        self.spark.createDataFrame([], table_schema(table)).createOrReplaceTempView(table)
+    def clear(self, table: str, columns: str | None = None) -> None:
+        schema = spark_columns(columns) if columns else table_schema(table)
+        self.spark.createDataFrame([], schema).createOrReplaceTempView(table)
+
+    def drop(self, table: str) -> None:
+        self.spark.catalog.dropTempView(table)
 
     def append(
         self, table: str, q: Query, params: Params | None, columns: Sequence[str]

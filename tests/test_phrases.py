@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -64,3 +66,16 @@ def test_offers_and_ordinary_answers_are_not_notices(text: str) -> None:
 ])
 def test_phrase_lists(kind: str, text: str, expected: bool) -> None:
     assert matches(kind, text) is expected
+
+
+def test_an_emptied_phrase_list_matches_nothing_and_still_runs(tmp_path: Path) -> None:
+    import analyzer
+
+    cfg = tmp_path / "handoff.toml"
+    cfg.write_text("[phrases]\ntransfer_notice = []\nfallback = []\n[identifiers]\n")
+    db = analyzer.open_database(memory=True, config=cfg)
+    from tests.conftest import FIXTURES
+
+    db.load([FIXTURES / "outcomes.jsonl"])
+    turns = db.con.execute("select count(*) filter (where is_transfer_notice) from turns").fetchone()
+    assert turns == (0,)

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import json
 import random
 import re
-import shutil
-import subprocess
 from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import plotly.offline
 import pytest
+from typer.testing import CliRunner
 
 import analyzer
 from analyzer import report
+from analyzer.cli import app
+from analyzer.period import Period, parse_week
 from analyzer.report import build as build_module
-from analyzer.report import fmt
+from analyzer.report import compare, fmt
 from analyzer.resources import reports_dir
+from analyzer.review import export_sheet
+from analyzer.sql import queries_in
 
 GENERATED_AT = dt.datetime(2026, 3, 30, 8, 0, tzinfo=dt.UTC)
 START = dt.datetime(2026, 3, 2, 8, 0)  # a Monday
@@ -280,7 +285,7 @@ def test_structure(flagged_html: str) -> None:
         assert page.ids.get(table) == "table"
     items = page.having("li", **{"class": "conversation"})
     assert 0 < len(items) <= report.MAX_DRILLDOWN
-    assert len(page.having("details")) == len(items)
+    assert len(page.having("details")) == len(items) + 1  # and the configuration
     assert page.classed("evidence")
     assert "customer said it again (0)" in "".join(page.text)
     assert sum(1 for a, s in page.scripts if s == PLOTLY_JS) == 1
@@ -422,7 +427,7 @@ def test_period_filter(tmp_path: Path) -> None:
         "SELECT count(*) FROM conversations WHERE started_at >= '2026-03-09'"
         " AND started_at < '2026-03-16'"
     ).iloc[0, 0]
-    assert f"Conversations {count} Generated" in text
+    assert f"Conversations {count} Compared with" in text
 
 
 def test_size_stays_bounded(tmp_path: Path) -> None:
@@ -456,6 +461,7 @@ def test_oversized_drilldown_is_shortened(tmp_path: Path, monkeypatch: pytest.Mo
 CONTEXT_TYPES = [
     report.ReportContext, report.Tile, report.Chart, report.Column, report.Table,
     report.FlagNote, report.Turn, report.FlaggedConversation, report.Definition,
+    report.Change, report.FlagGroup, report.FlagDefinition,
 ]
 
 
@@ -494,24 +500,371 @@ def test_script_json_cannot_close_the_script_element() -> None:
     assert json.loads(safe) == json.loads(payload)
 
 
-# -- in a browser ----------------------------------------------------------------------------
-def _chromium() -> str | None:
-    return next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))),
-                None)
+# -- the weekly review: comparison, what changed, breakdowns ---------------------------------
+WEEK_BEFORE = dt.datetime(2026, 3, 2, 9, 0)  # 2026-W10
+WEEK_NOW = dt.datetime(2026, 3, 9, 9, 0)  # 2026-W11
+PII = ("Mail j.doe+x@example.co.uk, call +44 7700 900123 or (555) 010-7788, card "
+       "4111 1111 1111 1111, IBAN GB33BUKB20201555555555, account 12345678.")
+NOT_PII = ("Order ORD-48213 of 2026-03-02 at 10:30 cost £1,234.56; refund in 3-5 working days, "
+           "app v2.14.1, ticket INC0012345, 50% off.")
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(_chromium() is None, reason="no headless Chromium on this machine")
-def test_charts_draw_offline_in_a_browser(flagged_html: str, tmp_path: Path) -> None:
-    page = tmp_path / "report.html"
-    page.write_text(flagged_html, encoding="utf-8")
-    run = subprocess.run(
-        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--no-first-run", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=True,
+def _week(start: dt.datetime, kinds: dict[str, int], prefix: str, rng: random.Random,
+          *, intents: bool) -> list[dict[str, object]]:
+    records: list[dict[str, object]] = []
+    i = 0
+    for kind, n in kinds.items():
+        for _ in range(n):
+            when = start + dt.timedelta(days=i % 5, minutes=i * 3)
+            recs = _conversation(f"{prefix}{i:03d}", when, kind, rng,
+                                 queue=("billing", "returns")[i % 2], channel="web")
+            for r in recs:
+                if intents and r["role"] == "customer":
+                    r["intent"] = ("refund", "delivery")[i % 2]
+                r["metadata"] = {"bot_version": "v2" if intents else "v1"}
+            records.extend(recs)
+            i += 1
+    return records
+
+
+@pytest.fixture(scope="module")
+def review_db(tmp_path_factory: pytest.TempPathFactory) -> analyzer.Database:
+    """Two ISO weeks with known numbers.
+
+    2026-W10: 48 bot-resolved, 50 handed off (agent answered), 2 abandoned;
+    2026-W11: 27 bot-resolved, 70 handed off, 3 abandoned. Handoff rate 50% -> 70% (z = 2.89,
+    worse); abandonment 2% -> 3% (within noise). Flags: misroute on 10 of 50 and 30 of 70
+    handoffs (worse), customer_repeated on 4 of 50 and 7 of 70 (within noise).
+    """
+    tmp = tmp_path_factory.mktemp("review")
+    rng = random.Random(3)
+    records = (
+        _week(WEEK_BEFORE, {"confirmed": 48, "agent": 50, "abandoned": 2}, "a", rng, intents=False)
+        + _week(WEEK_NOW, {"confirmed": 27, "agent": 70, "abandoned": 3}, "b", rng, intents=True)
     )
-    dom = Page(run.stdout)
-    drawn = {a["id"] for t, a in dom.starts if t == "div" and "id" in a
-             and a["id"] in report.CHART_IDS and "js-plotly-plot" in a.get("class", "")}
-    assert drawn == set(report.CHART_IDS)
-    assert not [a for t, a in dom.starts if t == "img"]  # nothing hostile came alive
+    for r in records:
+        if r["conversation_id"] == "b050" and r["role"] == "customer":
+            r["text"] = f"{r['text']} {PII} {NOT_PII}"
+    path = tmp / "weeks.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    db = analyzer.open_database(memory=True)
+    db.load([path])
+    db.con.execute("DELETE FROM friction_flags")  # the flags below, not the detectors', are known
+    db.con.execute("UPDATE conversations SET friction_count = 0, flags = CAST([] AS VARCHAR[])")
+    handed = db.sql("SELECT conversation_id FROM conversations WHERE handed_off"
+                    " ORDER BY conversation_id")["conversation_id"].tolist()
+    before = [c for c in handed if c.startswith("a")]
+    now = [c for c in handed if c.startswith("b")]
+    assert (len(before), len(now)) == (50, 70)
+    rows: list[tuple[str, str, str | None, str, float]] = []
+    for cid in before[:10] + now[:30]:
+        rows.append((cid, "misroute", None, "sent to the wrong queue", 1.0))
+    for cid in before[10:14] + now[30:36]:
+        rows.append((cid, "customer_repeated", f"{cid}-m1", "asked twice", 1.0))
+    rows.append(("b050", "customer_repeated", "b050-m1", f"repeated: {PII}", 1.0))
+    add_flags(db, rows)
+    return db
+
+
+def _week_html(db: analyzer.Database, tmp_path: Path, name: str = "week.html",
+               timezone: str = "UTC", **kw: object) -> str:
+    period = parse_week("2026-W11", timezone)
+    out = report.write_report(db, tmp_path / name, generated_at=GENERATED_AT, period=period, **kw)  # type: ignore[arg-type]
+    return out.read_text(encoding="utf-8")
+
+
+class Cells(HTMLParser):
+    """Rows of one table (by id) as lists of cell text, and tile change lines by KPI."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, list[list[str]]] = {}
+        self.changes: dict[str, tuple[str, str]] = {}
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+        self._kpi = ""
+        self._change: tuple[str, list[str]] | None = None
+        self._depth = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "table" and a.get("id"):
+            self._table = a["id"]
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table:
+            self.tables[self._table].append([])
+        elif tag in ("td", "th") and self._table:
+            self._cell = []
+        elif tag == "div" and "data-kpi" in a:
+            self._kpi = a["data-kpi"]
+        elif tag == "div" and a.get("class") == "tile-change":
+            self._change = (a["data-verdict"], [])
+        elif tag == "div" and self._change is not None:
+            self._depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._table = None
+        elif tag in ("td", "th") and self._cell is not None and self._table:
+            self.tables[self._table][-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "div" and self._change is not None:
+            if self._depth:
+                self._depth -= 1
+            else:
+                self.changes[self._kpi] = (self._change[0], " ".join("".join(self._change[1]).split()))
+                self._change = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._change is not None:
+            self._change[1].append(data)
+
+
+def test_tiles_compare_with_the_previous_week(review_db: analyzer.Database, tmp_path: Path) -> None:
+    html = _week_html(review_db, tmp_path)
+    page = Page(html)
+    text = page.words
+    assert "Compared with 2026-W10 (2026-03-02 to 2026-03-09, UTC, end excluded)" in text
+    changes = Cells(html).changes
+    assert set(changes) == KPIS
+    assert changes["handoff_rate"][0] == "worse"
+    assert "previous 50.0% · +20.0 pp · worse" in changes["handoff_rate"][1]
+    assert changes["bot_resolution_rate"] == ("worse", "previous 48.0% · -21.0 pp · worse")
+    assert changes["abandonment_rate"] == ("within noise", "previous 2.0% · +1.0 pp · within noise")
+    assert changes["conversations"] == ("no change", "previous 100 · ±0% · no change")
+    assert changes["friction_rate"][0] == "worse"  # 14/50 -> 36/70
+    tiles = {a["data-kpi"]: a for a in page.having("div", **{"class": "tile"})}
+    assert tiles
+    title = next(a["title"] for _, a in page.classed("tile-change")
+                 if a.get("data-verdict") == "worse" and "z = +2.89" in a.get("title", ""))
+    assert "70/100 vs 50/100" in title
+    assert "|z| < 1.96" in page.words  # the rule is in the definitions
+
+
+def test_what_changed_lists_flags_and_queues_trends_first(
+    review_db: analyzer.Database, tmp_path: Path
+) -> None:
+    tables = Cells(_week_html(review_db, tmp_path)).tables
+    flags = tables["table-changed-flags"][1:]
+    assert [r[0] for r in flags] == ["misroute", "customer_repeated"]
+    assert flags[0][1:5] == ["20.0% (10/50)", "42.9% (30/70)", "+22.9 pp", "worse"]
+    assert flags[1][4] == "within noise"
+    queues = tables["table-changed-queues"][1:]
+    assert {r[0] for r in queues} == {"billing", "returns"}
+    assert all(r[4] in ("worse", "better", "within noise", "no change") for r in queues)
+    assert len(queues) <= report.MAX_CHANGED
+
+
+def test_open_period_has_no_comparison(flagged_html: str) -> None:
+    page = Page(flagged_html)
+    assert "no previous period" in page.words
+    assert not page.classed("tile-change")
+    assert page.ids.get("table-changed-flags-empty") == "p"
+
+
+def test_compare_noise_rule() -> None:
+    assert compare.two_proportion_z(70, 100, 50, 100) == pytest.approx(2.8868, abs=1e-3)
+    assert compare.rate_change(3, 100, 2, 100, "worse").verdict == "within noise"
+    assert compare.rate_change(0, 100, 0, 100, "worse").verdict == "no change"
+    assert compare.rate_change(1, 0, 2, 10, "worse").verdict == "not comparable"
+    assert compare.count_change(120, 100, "").verdict == "within noise"  # z = 1.35
+    assert compare.count_change(1300, 1000, "").verdict == "up"
+    ok = {"lower": 100.0, "upper": 200.0}
+    assert compare.quantile_change(150, 140, ok, {"lower": 90, "upper": 180}, "worse",
+                                   fmt.fmt_seconds).verdict == "within noise"
+    assert compare.quantile_change(150, 60, ok, {"lower": 40, "upper": 80}, "worse",
+                                   fmt.fmt_seconds).verdict == "worse"
+
+
+def test_days_and_weeks_use_the_period_time_zone(
+    review_db: analyzer.Database, tmp_path: Path
+) -> None:
+    page = Page(_week_html(review_db, tmp_path, timezone="Asia/Tokyo"))
+    assert page.ids.get("timezone") == "dd" and "Asia/Tokyo" in page.words
+    days = next(s for a, s in page.scripts if a.get("data-chart") == "chart-day-rates")
+    keys = json.loads(days)["data"][0]["x"]
+    # W11 in Tokyo starts 2026-03-08 15:00 UTC: the UTC week's conversations, 9:00 onwards, are
+    # on Tokyo days 2026-03-09 ... 2026-03-13, in the evening.
+    assert keys[0] == "2026-03-09" and all(k.startswith("2026-03-") for k in keys)
+    assert "Days of Asia/Tokyo." in page.words
+
+
+def test_breakdowns_by_intent_and_bot_version_when_present(
+    review_db: analyzer.Database, tmp_path: Path, plain_html: str
+) -> None:
+    tables = Cells(_week_html(review_db, tmp_path)).tables
+    assert {r[0] for r in tables["table-intent"][1:]} == {"refund", "delivery"}
+    assert [r[0] for r in tables["table-bot_version"][1:]] == ["v2"]
+    plain = Page(plain_html)
+    assert "table-intent" not in plain.ids and "table-bot_version" not in plain.ids
+    assert plain.ids.get("table-queue") == "table" and plain.ids.get("table-channel") == "table"
+
+
+# -- the review page --------------------------------------------------------------------------
+def test_review_page_groups_by_flag_with_anchors(
+    review_db: analyzer.Database, tmp_path: Path
+) -> None:
+    page = Page(_week_html(review_db, tmp_path))
+    groups = page.having("section", **{"class": "flag-group"})
+    assert [g["data-flag"] for g in groups] == ["misroute", "customer_repeated"]
+    items = page.having("li", **{"class": "conversation"})
+    ids = [a["id"] for a in items]
+    assert len(ids) == len(set(ids)) == 36  # 30 misroute + 6 more with customer_repeated
+    assert all(i.startswith("conversation-b") for i in ids)
+    assert "conversation-b050" in ids
+    assert {a["data-queue"] for a in items} == {"billing", "returns"}
+    queue_options = {a["value"] for t, a in page.starts if t == "option"} - {""}
+    assert {"billing", "returns", "web", "misroute", "customer_repeated"} <= queue_options
+    for select in ("flag-filter", "queue-filter", "channel-filter"):
+        assert page.ids.get(select) == "select"
+
+
+def test_review_sheet_anchors_match_the_report(tmp_path: Path) -> None:
+    db = build(tmp_path, conversations=16)
+    odd = 'we"ird id <x> & y'
+    db.con.execute("UPDATE turns SET conversation_id = $n WHERE conversation_id = 'c00004'",
+                   {"n": odd})
+    db.con.execute("UPDATE conversations SET conversation_id = $n WHERE conversation_id = 'c00004'",
+                   {"n": odd})
+    add_flags(db, [(odd, "misroute", None, "x", 1.0), ("c00005", "misroute", None, "y", 1.0)])
+    sheet = tmp_path / "sheet.csv"
+    export_sheet(db.con, Period(dt.datetime(2026, 3, 1), dt.datetime(2026, 4, 1), "March"), sheet)
+    anchors = {r["conversation_id"]: r["report_anchor"] for r in csv.DictReader(sheet.open())}
+    html = render(db, tmp_path)
+    page = Page(html)
+    ids = {a["id"] for a in page.having("li", **{"class": "conversation"})}
+    assert ids == set(anchors.values())
+    assert anchors["c00005"] == "conversation-c00005"
+    assert re.fullmatch(r"conversation-~[0-9a-f]{32}", anchors[odd])
+    assert "<x>" not in without_plotly(html)
+
+
+# -- redaction --------------------------------------------------------------------------------
+def test_personal_data_is_redacted_by_default(review_db: analyzer.Database, tmp_path: Path) -> None:
+    html = without_plotly(_week_html(review_db, tmp_path))
+    text = Page(html).words
+    for secret in ("j.doe+x@example.co.uk", "7700 900123", "010-7788", "4111 1111",
+                   "GB33BUKB", "12345678"):
+        assert secret not in html, secret
+    for tag in ("[email]", "[phone]", "[card]", "[account]"):
+        assert tag in text
+    assert "repeated: Mail [email], call [phone] or [phone], card [card]" in text  # flag detail
+    for kept in ("ORD-48213", "2026-03-02 at 10:30", "£1,234.56", "3-5 working days", "v2.14.1",
+                 "INC0012345", "50% off"):
+        assert kept in text, kept
+    stored = review_db.sql("SELECT text FROM turns WHERE conversation_id = 'b050'"
+                           " AND role = 'customer' ORDER BY seq LIMIT 1").iloc[0, 0]
+    assert PII in stored  # the database keeps the original
+
+
+def test_no_redact_shows_personal_data(review_db: analyzer.Database, tmp_path: Path) -> None:
+    text = Page(_week_html(review_db, tmp_path, redact=False)).words
+    assert PII in text and "[email]" not in text
+    assert "shown as written" in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("write to Ann.O'Neil@mail.example.com today", "write to [email] today"),
+        ("ring 020 7946 0958 or 07700 900123", "ring [phone] or [phone]"),
+        ("US: 555-010-7788, intl +1 (555) 010-7788", "US: [phone], intl [phone]"),
+        ("card 4111-1111-1111-1111 exp 12/27", "card [card] exp 12/27"),
+        ("iban GB33 BUKB 2020 1555 5555 55 thanks", "iban [account] thanks"),
+        ("order ORD-48213 and 48213, qty 12, 2026-03-02", "order ORD-48213 and 48213, qty 12, 2026-03-02"),
+    ],
+)
+def test_redaction_patterns(raw: str, shown: str) -> None:
+    params = analyzer.open_database(memory=True).config.sql_params()
+    text = raw
+    with duckdb.connect() as con:
+        for kind in ("email", "account", "card", "phone"):
+            text = con.execute("SELECT regexp_replace(?, ?, ?, 'g')",
+                               [text, params[f"redact_{kind}_re"], f"[{kind}]"]).fetchall()[0][0]
+    assert text == shown
+
+
+def test_cli_report_no_redact(tmp_path: Path) -> None:
+    logs = tmp_path / "pii.jsonl"
+    logs.write_text(json.dumps({
+        "conversation_id": "p1", "message_id": "m1", "timestamp": "2026-03-02T10:00:00Z",
+        "role": "customer", "text": f"hi {PII}"}) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    for flag, expect in (([], False), (["--no-redact"], True)):
+        out = tmp_path / f"r{len(flag)}.html"
+        result = runner.invoke(app, ["report", str(logs), "-o", str(out), *flag])
+        assert result.exit_code == 0, result.output
+        assert ("Personal data shown as written" in Page(out.read_text()).words) == expect
+
+
+# -- definitions and review precision ---------------------------------------------------------
+def test_definitions_show_flag_rules_thresholds_and_config(tmp_path: Path) -> None:
+    cfg = tmp_path / "handoff.toml"
+    cfg.write_text('[thresholds]\nlong_queue_wait_seconds = 120\n\n'
+                   '[phrases]\nfallback = ["<b>sorry</b>"]\n')
+    db = analyzer.open_database(memory=True, config=cfg)
+    db.load([write_jsonl(tmp_path / "logs.jsonl", 40)])  # the detectors run on load
+    add_flags(db, [("c00005", "other_flag", None, "x", 1.0)])
+    html = render(db, tmp_path)
+    rows = {r[0]: r[1:] for r in Cells(html).tables["flag-definitions"][1:]}
+    detectors = {q.name: q for q in queries_in("detectors")}
+    assert detectors and set(detectors) <= set(rows)
+    for name, q in detectors.items():
+        assert rows[name][0] == " ".join(q.description.split())
+    assert rows["long_queue_wait"][1] == "long_queue_wait_seconds = 120"  # the config in force
+    assert rows["other_flag"] == ["found in the data; no detector of this name", "—"]
+    page = Page(html)
+    assert page.ids.get("config-source") == "code" and str(cfg) in page.words
+    assert '"<b>sorry</b>"' in page.words and "long_queue_wait_seconds = 120" in page.words
+    assert "<b>sorry" not in without_plotly(html)  # escaped
+
+
+def test_real_detector_flags_on_the_review_page(tmp_path: Path) -> None:
+    db = analyzer.open_database(memory=True)
+    db.load([write_jsonl(tmp_path / "logs.jsonl", 160)])  # flags as the detectors find them
+    flagged = db.sql("SELECT DISTINCT conversation_id, flag FROM friction_flags")
+    assert not flagged.empty
+    page = Page(render(db, tmp_path))
+    groups = [a["data-flag"] for a in page.having("section", **{"class": "flag-group"})]
+    assert set(groups) == set(flagged["flag"])
+    ids = {a["id"] for a in page.having("li", **{"class": "conversation"})}
+    assert ids == {f"conversation-{c}" for c in flagged["conversation_id"]}
+
+
+def test_review_precision_beside_the_flag_rate(
+    review_db: analyzer.Database, tmp_path: Path
+) -> None:
+    review_db.con.execute(
+        """INSERT INTO reviews VALUES
+           ('b000', 'misroute', 'confirmed', NULL, 'ann', TIMESTAMP '2026-03-20 10:00', NULL),
+           ('b001', 'misroute', 'confirmed', NULL, 'ann', TIMESTAMP '2026-03-20 10:00', NULL),
+           ('b002', 'misroute', 'confirmed', NULL, 'ann', TIMESTAMP '2026-03-20 10:00', NULL),
+           ('b003', 'misroute', 'false_positive', NULL, 'ann', TIMESTAMP '2026-03-20 10:00', NULL),
+           ('b004', 'misroute', 'unsure', NULL, 'ann', TIMESTAMP '2026-03-20 10:00', NULL)""")
+    try:
+        html = _week_html(review_db, tmp_path)
+    finally:
+        review_db.con.execute("DELETE FROM reviews")
+    table = Cells(html).tables["table-flags"]
+    assert table[0][-2:] == ["Reviewed", "Precision"]
+    misroute = next(r for r in table if r[0] == "misroute")
+    assert misroute[1:] == ["30", "70", "42.9%", "5", "75.0%"]
+    repeated = next(r for r in table if r[0] == "customer_repeated")
+    assert repeated[-2:] == ["0", "—"]
+    assert "Reviewers: precision 75.0% (3 of 4 decided, 5 reviewed)." in Page(html).words
+
+
+def test_database_report_passes_the_period_through(
+    review_db: analyzer.Database, tmp_path: Path
+) -> None:
+    out = review_db.report(tmp_path / "api.html", period=parse_week("2026-W11"),
+                           generated_at=GENERATED_AT, redact=False)
+    page = Page(out.read_text(encoding="utf-8"))
+    assert "Compared with 2026-W10" in page.words and PII in page.words
+    ranged = review_db.report(tmp_path / "range.html", since="2026-03-09", until="2026-03-16",
+                              generated_at=GENERATED_AT)
+    words = Page(ranged.read_text(encoding="utf-8")).words
+    assert "Compared with 2026-03-02 to 2026-03-09 (UTC, end excluded)" in words

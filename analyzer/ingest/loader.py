@@ -187,7 +187,7 @@ def _insert(con: duckdb.DuckDBPyConnection, files: list[str], loaded_at: dt.date
         ANTI JOIN events e USING (conversation_id, message_id)
         """
     )
-    con.execute("INSERT INTO events BY NAME SELECT * FROM fresh ORDER BY source_file, record_no")
+    con.execute("INSERT INTO events BY NAME SELECT * FROM fresh")
 
 
 def _account(con: duckdb.DuckDBPyConnection, formats: dict[str, str]) -> LoadSummary:

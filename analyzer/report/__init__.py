@@ -19,10 +19,13 @@ from __future__ import annotations
 
 from analyzer.report.build import build_context, render, write_report
 from analyzer.report.context import (
+    Change,
     Chart,
     Column,
     Definition,
+    FlagDefinition,
     FlaggedConversation,
+    FlagGroup,
     FlagNote,
     ReportContext,
     Table,
@@ -31,6 +34,7 @@ from analyzer.report.context import (
 )
 from analyzer.report.limits import (
     CHART_IDS,
+    MAX_CHANGED,
     MAX_DRILLDOWN,
     MAX_TEXT,
     MAX_TURNS,
@@ -40,14 +44,18 @@ from analyzer.report.limits import (
 
 __all__ = [
     "CHART_IDS",
+    "MAX_CHANGED",
     "MAX_DRILLDOWN",
     "MAX_TEXT",
     "MAX_TURNS",
     "SIZE_LIMIT",
     "TEMPLATE",
+    "Change",
     "Chart",
     "Column",
     "Definition",
+    "FlagDefinition",
+    "FlagGroup",
     "FlagNote",
     "FlaggedConversation",
     "ReportContext",

@@ -110,15 +110,15 @@ def _outcome_chart(df: pd.DataFrame, div_id: str, title: str, note: str) -> Char
     return Chart(div_id, title, note, _figure_json(fig))
 
 
-def trend_charts(rates: pd.DataFrame) -> tuple[Chart, ...]:
+def trend_charts(rates: pd.DataFrame, timezone: str = "UTC") -> tuple[Chart, ...]:
     dated = rates[rates["key"].notna()]  # conversations without a time have no day or week
     weeks = dated[dated["dimension"] == "week"].sort_values("key")
     days = dated[dated["dimension"] == "day"].sort_values("key")
-    day_note = ""
+    day_note = f"Days of {timezone}."
     if len(days) > MAX_DAYS:
-        day_note = f"Last {MAX_DAYS} of {len(days)} days shown; the weekly charts cover them all."
+        day_note += f" Last {MAX_DAYS} of {len(days)} days shown; the weekly charts cover them all."
         days = days.tail(MAX_DAYS)
-    week_note = "Weeks start on Monday (ISO weeks)."
+    week_note = f"Weeks start on Monday 00:00 {timezone} (ISO weeks)."
     if len(weeks) > MAX_WEEKS:
         week_note += f" Last {MAX_WEEKS} of {len(weeks)} weeks shown."
         weeks = weeks.tail(MAX_WEEKS)

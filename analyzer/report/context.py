@@ -12,6 +12,25 @@ from markupsafe import Markup
 
 
 @dataclass(frozen=True)
+class Change:
+    """How a headline metric moved since the previous period of the same length.
+
+    Attributes:
+        previous: the previous period's value, formatted ("—" when undefined).
+        delta: the change: "+2.3 pp" for rates, "+12%" (relative) for counts and times; "" when
+            either value is undefined.
+        verdict: "better", "worse", "up" or "down" (volumes, where neither is better),
+            "within noise", "no change" or "not comparable".
+        test: the noise test behind the verdict in words ("z = +2.41"), or why there is none.
+    """
+
+    previous: str
+    delta: str
+    verdict: str
+    test: str
+
+
+@dataclass(frozen=True)
 class Tile:
     """One KPI tile.
 
@@ -20,12 +39,14 @@ class Tile:
         label: the metric's name.
         value: the formatted value ("42.0%", "3 m 10 s", "—" when undefined).
         detail: numerator and denominator in words, shown under the value and on hover.
+        change: the comparison with the previous period, or None when there is none.
     """
 
     key: str
     label: str
     value: str
     detail: str
+    change: Change | None
 
 
 @dataclass(frozen=True)
@@ -127,6 +148,11 @@ class FlaggedConversation:
 
     Attributes:
         conversation_id: the conversation's id.
+        anchor: the element id, "conversation-<conversation_id>" (the review sheet's
+            report_anchor; ids other than 1-120 letters, digits, "_", ".", ":" or "-" are
+            replaced by "~" and their MD5).
+        filter_queue: the first queue as the queue filter matches it ("(none)" without one).
+        filter_channel: the channel as the channel filter matches it ("(none)" without one).
         started_at: "YYYY-MM-DD HH:MM" UTC.
         channel: channel, or "—".
         queue: first queue (and final queue when it differs), or "—".
@@ -139,6 +165,9 @@ class FlaggedConversation:
     """
 
     conversation_id: str
+    anchor: str
+    filter_queue: str
+    filter_channel: str
     started_at: str
     channel: str
     queue: str
@@ -148,6 +177,43 @@ class FlaggedConversation:
     flag_names: tuple[str, ...]
     turns: tuple[Turn, ...]
     turns_omitted: int
+
+
+@dataclass(frozen=True)
+class FlagGroup:
+    """The flagged conversations listed under one flag on the review page.
+
+    A conversation with several flags is listed once, under the first of its flags in group
+    order (most listed conversations first); the flag filter still finds it under every flag.
+
+    Attributes:
+        flag: the flag's name.
+        group_id: the group's element id ("flag-group-1", ...).
+        note: how many listed conversations have the flag and how many sit under other flags.
+        precision: the flag's measured precision from reviewers' verdicts, in words, or "".
+        conversations: the conversations listed here, worst first.
+    """
+
+    flag: str
+    group_id: str
+    note: str
+    precision: str
+    conversations: tuple[FlaggedConversation, ...]
+
+
+@dataclass(frozen=True)
+class FlagDefinition:
+    """What raises one friction flag, with the thresholds in force.
+
+    Attributes:
+        flag: the flag (the detector's name).
+        description: the detector's description (its SQL header), or how the flag was found.
+        thresholds: the configuration values the detector reads, "name = value; ...", or "".
+    """
+
+    flag: str
+    description: str
+    thresholds: str
 
 
 @dataclass(frozen=True)
@@ -180,17 +246,31 @@ class ReportContext:
         empty: the period holds no conversations: the page says so and shows nothing else.
         database_summary: what the whole database holds, shown on an empty page so the reader
             can pick another period.
-        tiles: KPI tiles, in display order.
+        timezone: the time zone whose days and weeks the charts and tables use.
+        previous_period: the previous period of the same length in words, or "" when the period
+            is open-ended (no comparison is shown then).
+        redacted: personal data in transcripts and flag details was replaced ([email]...).
+        tiles: KPI tiles, in display order, each with its change since the previous period.
+        changed_flags_table: the flags whose rate moved most since the previous period.
+        changed_queues_table: the queues whose friction rate moved most since then.
         trend_charts: weekly and daily outcome charts.
-        queue_table: per-queue breakdown.
-        channel_table: per-channel breakdown.
-        flag_table: rate of each friction flag among handed-off conversations.
+        breakdown_tables: per queue, channel, intent and bot version (a dimension no
+            conversation of the period names is left out).
+        flag_table: rate of each friction flag among handed-off conversations, with the
+            reviewers' measured precision when there are verdicts.
         flag_charts: weekly trend of each flag's rate (empty when nothing is flagged).
         top_queues_table: queues with the highest friction rate.
         drilldown: flagged conversations, worst first, with transcripts.
+        flag_groups: the same conversations grouped by flag for the review page.
         drilldown_note: how many flagged conversations exist and how many are listed.
         drilldown_flags: distinct flag names among the listed conversations (filter options).
+        drilldown_queues: distinct first queues among them (filter options).
+        drilldown_channels: distinct channels among them (filter options).
         definitions: numerator and denominator of every metric.
+        flag_definitions: every detector's rule and thresholds, and flags found otherwise.
+        noise_rule: how a change is told from noise, in words.
+        config_source: where the configuration in force came from ("defaults" or a path).
+        config_text: the configuration in force as TOML-like text.
         plotly_js: the plotly.js library, embedded once (empty on an empty page).
     """
 
@@ -202,17 +282,28 @@ class ReportContext:
     conversation_count: str
     empty: bool
     database_summary: str
+    timezone: str
+    previous_period: str
+    redacted: bool
     tiles: tuple[Tile, ...]
+    changed_flags_table: Table
+    changed_queues_table: Table
     trend_charts: tuple[Chart, ...]
-    queue_table: Table
-    channel_table: Table
+    breakdown_tables: tuple[Table, ...]
     flag_table: Table
     flag_charts: tuple[Chart, ...]
     top_queues_table: Table
     drilldown: tuple[FlaggedConversation, ...]
+    flag_groups: tuple[FlagGroup, ...]
     drilldown_note: str
     drilldown_flags: tuple[str, ...]
+    drilldown_queues: tuple[str, ...]
+    drilldown_channels: tuple[str, ...]
     definitions: tuple[Definition, ...]
+    flag_definitions: tuple[FlagDefinition, ...]
+    noise_rule: str
+    config_source: str
+    config_text: str
     plotly_js: Markup
 
 
@@ -241,4 +332,21 @@ DEFINITIONS = (
     ),
     Definition("Friction rate", "handoffs with at least one friction flag", "handed off"),
     Definition("Flag rate", "handoffs with that flag", "handed off (same week / queue / channel)"),
+    Definition(
+        "Review precision",
+        "reviewers' latest verdicts 'confirmed' on the flag (all periods)",
+        "latest verdicts 'confirmed' or 'false_positive' ('unsure' left out)",
+    ),
+)
+
+NOISE_RULE = (
+    "Each headline number is compared with the previous period of the same length. Rates: the "
+    "change is in percentage points (pp) and is called within noise when a two-proportion z-test "
+    "gives |z| < 1.96 (about 95% confidence; the pooled rate's standard error uses both periods' "
+    "denominators). Counts: relative change, within noise when |x1 - x0| / √(x1 + x0) < 1.96 "
+    "(Poisson). Times and turns (medians, p90): relative change, within noise when the two "
+    "periods' distribution-free 95% confidence intervals of that quantile overlap. Otherwise the "
+    "change is called better or worse by the metric's direction: higher bot resolution is better; "
+    "higher handoff, abandonment, failure and friction rates, waits and bot turns before handoff "
+    "are worse; conversation counts only go up or down."
 )

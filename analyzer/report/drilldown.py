@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from analyzer.report.context import FlaggedConversation, FlagNote, Turn
+from analyzer.report.context import FlaggedConversation, FlagGroup, FlagNote, Turn
 from analyzer.report.fmt import clip, fmt_moment, fmt_seconds, missing
 from analyzer.report.limits import (
     DRILLDOWN_BUDGET,
@@ -78,7 +78,20 @@ def _estimated_size(turns: pd.DataFrame, notes: pd.DataFrame) -> int:
     )
 
 
-def drilldown(db: Database, bounds: dict[str, Any]) -> tuple[tuple[FlaggedConversation, ...], str]:
+def _redaction(db: Database, redact: bool) -> dict[str, Any]:
+    params = db.config.sql_params()
+    return {"redact": redact, **{k: v for k, v in params.items() if k.startswith("redact_")}}
+
+
+def drilldown(
+    db: Database, bounds: dict[str, Any], *, redact: bool = True
+) -> tuple[tuple[FlaggedConversation, ...], str]:
+    """The period's flagged conversations, worst first, within the size budget, and a note.
+
+    With `redact`, personal data in transcript text and flag details is replaced in SQL
+    (patterns from the config's [redaction] table); the database keeps the original text.
+    """
+    redaction = _redaction(db, redact)
     convs = run(
         db.con,
         query("report", "flagged_conversations"),
@@ -97,12 +110,13 @@ def drilldown(db: Database, bounds: dict[str, Any]) -> tuple[tuple[FlaggedConver
             "max_evidence": MAX_EVIDENCE_TURNS,
             "max_chars": MAX_TEXT,
             "max_notes": MAX_NOTES,
+            **redaction,
         },
     ).df()
     notes = run(
         db.con,
         query("report", "flag_notes"),
-        {"ids": ids, "max_notes": MAX_NOTES, "max_chars": MAX_TEXT},
+        {"ids": ids, "max_notes": MAX_NOTES, "max_chars": MAX_TEXT, **redaction},
     ).df()
     turns_by = dict(tuple(turns.groupby("conversation_id", sort=False)))
     notes_by = dict(tuple(notes.groupby("conversation_id", sort=False)))
@@ -158,6 +172,9 @@ def _conversation(c: Any, turns: pd.DataFrame, notes: pd.DataFrame) -> FlaggedCo
         outcome += f" · {_words(c.handoff_outcome)}"
     return FlaggedConversation(
         conversation_id=clip(c.conversation_id, MAX_ID),
+        anchor=str(c.anchor),
+        filter_queue=clip(c.queue) if not missing(c.queue) else "(none)",
+        filter_channel=clip(c.channel) if not missing(c.channel) else "(none)",
         started_at=fmt_moment(c.started_at),
         channel=clip(c.channel) or "—",
         queue=_queue_words(c.queue, c.final_queue),
@@ -168,3 +185,31 @@ def _conversation(c: Any, turns: pd.DataFrame, notes: pd.DataFrame) -> FlaggedCo
         turns=tuple(shown),
         turns_omitted=turn_count - len(shown),
     )
+
+
+def group_by_flag(
+    listed: tuple[FlaggedConversation, ...], precision: dict[str, str] | None = None
+) -> tuple[FlagGroup, ...]:
+    """The listed conversations grouped by flag: groups with the most conversations first; each
+    conversation once, under the first of its flags in that order, keeping worst-first order."""
+    having: dict[str, int] = {}
+    for c in listed:
+        for f in c.flag_names:
+            having[f] = having.get(f, 0) + 1
+    order = sorted(having, key=lambda f: (-having[f], f))
+    rank = {f: i for i, f in enumerate(order)}
+    placed: dict[str, list[FlaggedConversation]] = {f: [] for f in order}
+    for c in listed:
+        if c.flag_names:
+            placed[min(c.flag_names, key=rank.__getitem__)].append(c)
+    groups = []
+    for i, f in enumerate(order, start=1):
+        here = len(placed[f])
+        note = f"{having[f]:,} listed conversation{'s' if having[f] != 1 else ''} with this flag"
+        if here < having[f]:
+            note += f"; {having[f] - here:,} of them listed under an earlier flag"
+        groups.append(
+            FlagGroup(f, f"flag-group-{i}", note + ".", (precision or {}).get(f, ""),
+                      tuple(placed[f]))
+        )
+    return tuple(groups)

@@ -29,3 +29,5 @@ CHART_IDS = (
     "chart-day-outcomes",
     "chart-flag-week",
 )
+
+MAX_CHANGED = 5  # rows in each "what changed" table

@@ -1,6 +1,6 @@
 -- name: agent_reasked
 -- description: An agent asked for a kind of information (order number, e-mail, phone, account, postcode, name, ...) that the customer had already given before the handoff, either named ("order 12345") or in answer to a bot message asking for it. Asking for something new, or quoting the value back to confirm it, is not a re-ask.
--- params: identifier_kinds, identifier_patterns, identifier_any_re, ask_kinds, ask_patterns, ask_any_re, info_request_re, reference_words
+-- params: ask_any_re, info_request_re, reference_words
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversations
@@ -16,39 +16,26 @@ asking AS (
 before_handoff AS (
     SELECT t.conversation_id, t.seq, t.message_id, t.role, t.text,
            lag(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS prev_role,
-           lag(t.text) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS prev_text
+           lag(t.seq) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS prev_seq
     FROM turns t
     JOIN handed h ON h.conversation_id = t.conversation_id
     WHERE t.is_message AND t.seq < h.handoff_seq AND t.role IN ('customer', 'bot')
       AND t.conversation_id IN (SELECT conversation_id FROM asking)
 ),
-kinds AS (
-    SELECT unnest($identifier_kinds) AS kind, unnest($identifier_patterns) AS pattern
-),
-asks AS (
-    SELECT unnest($ask_kinds) AS kind, unnest($ask_patterns) AS pattern
-),
-hits AS (
-    -- one constant regex finds the candidate identifiers; only those are tried kind by kind
-    SELECT b.conversation_id, b.seq, b.text, unnest(regexp_extract_all(b.text, $identifier_any_re)) AS hit
-    FROM before_handoff b
-    WHERE b.role = 'customer' AND regexp_matches(b.text, $identifier_any_re)
-      AND b.conversation_id IN (SELECT conversation_id FROM asking)
-),
 named AS (
-    -- values the customer gave, with the kind their own words name
-    SELECT h.conversation_id, h.seq, h.text, k.kind,
-           unnest(regexp_extract_all(h.hit, k.pattern, 1)) AS raw_value
-    FROM hits h
-    CROSS JOIN kinds k
+    -- values the customer gave, with the kind their own words name (queries/support/, one
+    -- constant regex per configured kind)
+    SELECT v.conversation_id, v.seq, v.text, v.kind, v.raw_value
+    FROM identifier_values v
+    WHERE v.conversation_id IN (SELECT conversation_id FROM asking)
 ),
 answered AS (
     -- a value given right after the bot asked for a kind takes the kind asked for
     SELECT DISTINCT n.conversation_id, n.seq, n.text, a.kind, n.raw_value
     FROM named n
     JOIN before_handoff b ON b.conversation_id = n.conversation_id AND b.seq = n.seq
-    JOIN asks a ON regexp_matches(b.prev_text, a.pattern)
-    WHERE b.prev_role = 'bot' AND regexp_matches(b.prev_text, $ask_any_re)
+    JOIN kind_asks a ON a.conversation_id = b.conversation_id AND a.seq = b.prev_seq
+    WHERE b.prev_role = 'bot'
 ),
 keyed AS (
     SELECT *,
@@ -88,7 +75,7 @@ given AS (
 questions AS (
     SELECT q.conversation_id, q.seq, q.message_id, q.text, a.kind
     FROM asking q
-    JOIN asks a ON regexp_matches(q.text, a.pattern)
+    JOIN kind_asks a ON a.conversation_id = q.conversation_id AND a.seq = q.seq
 ),
 reasks AS (
     SELECT q.conversation_id, q.seq, q.message_id, q.kind,

@@ -21,6 +21,10 @@ words AS (
            unnest(regexp_split_to_array(lower(text), '[^\p{L}\p{N}]+')) AS word
     FROM bot_phase
     WHERE text IS NOT NULL
+      -- only conversations with enough bot replies to make a loop at all
+      AND conversation_id IN (
+          SELECT conversation_id FROM bot_phase GROUP BY conversation_id
+          HAVING count(*) >= $bot_loop_replies)
 ),
 bags AS (
     SELECT conversation_id, seq, array_distinct(array_agg(word)) AS bag

@@ -130,6 +130,5 @@ SELECT
     j[2] AS source_record,
     CAST($loaded_at AS TIMESTAMP) AS loaded_at,
     reject_reason,
-    raw
-FROM judged
-ORDER BY source_file, record_no;
+    CASE WHEN reject_reason IS NOT NULL THEN raw END AS raw  -- kept for rejects only
+FROM judged;

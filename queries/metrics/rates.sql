@@ -1,5 +1,5 @@
 -- name: rates
--- description: Outcome counts and rates for the period, overall and by day and ISO week (Monday) of $timezone, queue and channel. Numerators and denominators are in the README.
+-- description: Outcome counts and rates for the period, overall and by day and ISO week (Monday) of $timezone, queue, channel, intent (topic) and bot version. Numerators and denominators are in the README.
 -- params: since, until, timezone
 WITH period AS (
     SELECT
@@ -17,6 +17,8 @@ grouped AS (
             WHEN grouping(week) = 0 THEN 'week'
             WHEN grouping(queue) = 0 THEN 'queue'
             WHEN grouping(channel) = 0 THEN 'channel'
+            WHEN grouping(intent) = 0 THEN 'intent'
+            WHEN grouping(bot_version) = 0 THEN 'bot_version'
             ELSE 'all'
         END AS dimension,
         CASE
@@ -24,6 +26,8 @@ grouped AS (
             WHEN grouping(week) = 0 THEN CAST(week AS VARCHAR)
             WHEN grouping(queue) = 0 THEN coalesce(queue, '(none)')
             WHEN grouping(channel) = 0 THEN coalesce(channel, '(none)')
+            WHEN grouping(intent) = 0 THEN coalesce(intent, '(none)')
+            WHEN grouping(bot_version) = 0 THEN coalesce(bot_version, '(none)')
             ELSE 'all'
         END AS "key",
         count(*) AS conversations,
@@ -42,7 +46,7 @@ grouped AS (
         quantile_cont(wait_seconds, 0.9) AS time_to_agent_p90_s,
         quantile_cont(bot_turns_before_handoff, 0.5) AS bot_turns_before_handoff_median
     FROM period
-    GROUP BY GROUPING SETS ((), (day), (week), (queue), (channel))
+    GROUP BY GROUPING SETS ((), (day), (week), (queue), (channel), (intent), (bot_version))
 )
 SELECT
     *,

@@ -1,5 +1,5 @@
 -- name: flagged_conversations
--- description: The period's conversations with at least one friction flag, worst first (most distinct flags, then longest wait), capped at $max_conversations; `flagged_total` counts them all.
+-- description: The period's conversations with at least one friction flag, worst first (most distinct flags, then longest wait), capped at $max_conversations; `flagged_total` counts them all. `anchor` is the id of the conversation's element in the report: 'conversation-' and the conversation id when that is 1 to 120 letters, digits, '_', '.', ':' or '-', else 'conversation-~' and the id's MD5 (the same rule as the review sheet's report_anchor).
 -- params: since, until, max_conversations
 WITH counted AS (
     SELECT conversation_id, count(DISTINCT flag) AS flag_count
@@ -8,6 +8,8 @@ WITH counted AS (
 )
 SELECT
     c.conversation_id,
+    'conversation-' || CASE WHEN regexp_matches(c.conversation_id, '^[A-Za-z0-9_.:-]{1,120}$')
+                            THEN c.conversation_id ELSE '~' || md5(c.conversation_id) END AS anchor,
     c.started_at,
     c.channel,
     c.intent,

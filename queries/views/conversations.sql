@@ -131,5 +131,4 @@ SELECT
     CASE WHEN handed_off THEN bot_turns_before_handoff END AS bot_turns_before_handoff,
     platform_outcome,
     handoff_context
-FROM decided
-ORDER BY conversation_id;
+FROM decided;

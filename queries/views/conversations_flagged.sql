@@ -12,5 +12,4 @@ LEFT JOIN (
            array_sort(array_distinct(list(flag))) AS flags
     FROM friction_flags
     GROUP BY conversation_id
-) f USING (conversation_id)
-ORDER BY c.conversation_id;
+) f USING (conversation_id);

@@ -27,22 +27,25 @@ SELECT
     handoff_context,
     platform_outcome,
     is_message,
-    is_message AND role IN ('bot', 'system') AND regexp_matches(text, $transfer_notice_re)
-        AND NOT regexp_matches(text, $transfer_offer_re) AS is_transfer_notice,
-    is_message AND role IN ('bot', 'system') AND regexp_matches(text, $handoff_failure_re)
-        AS is_failure_notice,
-    (role = 'bot' AND event = 'bot_fallback')
-        OR (is_message AND role = 'bot' AND regexp_matches(text, $fallback_re)) AS is_fallback,
-    is_message AND role = 'customer' AND regexp_matches(text, $confirmation_re)
-        AND NOT regexp_matches(text, $negative_feedback_re) AS is_confirmation,
-    is_message AND role = 'customer' AND regexp_matches(text, $acknowledgement_re)
-        AS is_acknowledgement,
-    is_message AND role = 'customer' AND regexp_matches(text, $negative_feedback_re)
-        AS is_negative,
-    (role = 'customer' AND event = 'handoff_requested')
-        OR (is_message AND role = 'customer' AND (
-            regexp_matches(text, $human_request_re)
-            OR list_contains($human_request_intents, lower(intent))))
-        AS is_human_request
-FROM ordered
-ORDER BY conversation_id, seq;
+    -- each regex runs only on the messages it can apply to (CASE, unlike AND, skips the rest)
+    CASE WHEN is_message AND role IN ('bot', 'system')
+         THEN regexp_matches(text, $transfer_notice_re) AND NOT regexp_matches(text, $transfer_offer_re)
+         ELSE false END AS is_transfer_notice,
+    CASE WHEN is_message AND role IN ('bot', 'system')
+         THEN regexp_matches(text, $handoff_failure_re) ELSE false END AS is_failure_notice,
+    CASE WHEN role = 'bot' AND event = 'bot_fallback' THEN true
+         WHEN is_message AND role = 'bot' THEN regexp_matches(text, $fallback_re)
+         ELSE false END AS is_fallback,
+    CASE WHEN is_message AND role = 'customer'
+         THEN regexp_matches(text, $confirmation_re) AND NOT regexp_matches(text, $negative_feedback_re)
+         ELSE false END AS is_confirmation,
+    CASE WHEN is_message AND role = 'customer'
+         THEN regexp_matches(text, $acknowledgement_re) ELSE false END AS is_acknowledgement,
+    CASE WHEN is_message AND role = 'customer'
+         THEN regexp_matches(text, $negative_feedback_re) ELSE false END AS is_negative,
+    CASE WHEN role = 'customer' AND event = 'handoff_requested' THEN true
+         WHEN is_message AND role = 'customer'
+         THEN regexp_matches(text, $human_request_re)
+              OR coalesce(list_contains($human_request_intents, lower(intent)), false)
+         ELSE false END AS is_human_request
+FROM ordered;
