@@ -11,6 +11,7 @@ Two functions it maps to something Spark lacks or that changes the result are re
 Two DuckDB constructs are rewritten on the parsed tree before writing Spark SQL:
 
 - `regexp_split_to_array(s, re)` (unknown to sqlglot) -> `SPLIT(s, re)`;
+- `WITH x AS MATERIALIZED (...)` -> `WITH x AS (...)` (a DuckDB planner hint);
 - several `unnest(...)` side by side in one SELECT (DuckDB zips them) -> one
   `INLINE(ARRAYS_ZIP(...)) AS (a, b)`, since Spark allows one generator per SELECT.
 """
@@ -46,7 +47,14 @@ class HandoffSpark(Spark):
 
 
 def _duckdb_functions(node: exp.Expression) -> exp.Expression:
-    """DuckDB functions sqlglot parses as unknown: regexp_split_to_array -> SPLIT (regex on both)."""
+    """DuckDB functions sqlglot parses as unknown: regexp_split_to_array -> SPLIT (regex on both).
+
+    Also `WITH x AS MATERIALIZED (...)`: a DuckDB planner hint Spark has no syntax for (Spark
+    reuses a repeated subplan's exchange on its own), so it is dropped.
+    """
+    if isinstance(node, exp.CTE) and node.args.get("materialized"):
+        node.set("materialized", None)
+        return node
     if isinstance(node, exp.Anonymous) and node.name.lower() == "regexp_split_to_array":
         return exp.RegexpSplit(this=node.expressions[0], expression=node.expressions[1])
     return node

@@ -39,6 +39,7 @@ def test_known_rewrites() -> None:
     assert "UNIX_MICROS(a)" in to_spark("SELECT epoch(a) FROM t")
     assert "ORDER BY" not in to_spark("SELECT a FROM t ORDER BY a", drop_order=True)
     assert "SPLIT(s, '[ ]+')" in to_spark("SELECT regexp_split_to_array(s, '[ ]+') FROM t")
+    assert "MATERIALIZED" not in to_spark("WITH a AS MATERIALIZED (SELECT 1) SELECT * FROM a")
     zipped = to_spark("SELECT unnest($a) AS k, unnest($b) AS p")
     assert zipped == "SELECT INLINE(ARRAYS_ZIP(:a, :b)) AS (k, p)"
 
