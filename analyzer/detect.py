@@ -32,11 +32,15 @@ def _per_kind(
         con.execute(f"INSERT INTO {table} {body}", bind(q, params | {"kind": kind, "pattern": pattern}))
 
 
+SUPPORT_TABLES = ("identifier_hits", "ask_candidates", "identifier_values", "kind_asks")
+
+
 def prepare_support(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
-    q = query("support", "identifier_hits")
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE identifier_hits AS " + q.sql.rstrip().rstrip(";"), bind(q, params)
-    )
+    for name in ("identifier_hits", "ask_candidates"):  # one constant regex each, over turns
+        q = query("support", name)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS " + q.sql.rstrip().rstrip(";"), bind(q, params)
+        )
     _per_kind(
         con, "identifier_values", "identifier_values",
         list(zip(params["identifier_kinds"], params["identifier_patterns"], strict=True)), params,
@@ -61,5 +65,5 @@ def run_detectors(con: duckdb.DuckDBPyConnection, config: Config) -> None:
             f"score FROM ({body})",
             bind(q, params) or None,
         )
-    for table in ("identifier_hits", "identifier_values", "kind_asks"):
+    for table in SUPPORT_TABLES:
         con.execute(f"DROP TABLE IF EXISTS {table}")
