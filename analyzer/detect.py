@@ -16,7 +16,7 @@ from analyzer.engine import Engine, as_engine
 from analyzer.sql import queries_in, query
 
 FLAG_COLUMNS = ("conversation_id", "flag", "message_id", "detail", "score")
-SUPPORT_TABLES = ("identifier_hits", "identifier_values", "kind_asks")
+SUPPORT_TABLES = ("identifier_hits", "ask_candidates", "identifier_values", "kind_asks")
 
 
 def _per_kind(
@@ -36,9 +36,8 @@ def _per_kind(
 
 def prepare_support(target: Engine | duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
     engine = as_engine(target)
-    engine.materialize(
-        "identifier_hits", query("support", "identifier_hits"), params, temp=True
-    )
+    for name in ("identifier_hits", "ask_candidates"):  # one constant regex each, over turns
+        engine.materialize(name, query("support", name), params, temp=True)
     _per_kind(
         engine, "identifier_values", "identifier_values",
         list(zip(params["identifier_kinds"], params["identifier_patterns"], strict=True)), params,

@@ -28,24 +28,29 @@ CREATE OR REPLACE TEMP TABLE staged (
 )
 """
 
-# One JSON document per line: read the lines as text so a broken line is kept and reported.
-# The delimiter is a control character that valid JSON text never holds unescaped.
-_JSONL_LINES = """
+# The non-blank lines of a file as text, numbered as in the file (n), so a broken line is kept
+# and reported. The delimiter is a control character that valid JSON text never holds unescaped.
+NUMBERED_LINES = """
+    SELECT n, line FROM (
+        SELECT row_number() OVER () AS n, line
+        FROM read_csv($file, columns = {'line': 'VARCHAR'}, header = false, auto_detect = false,
+                      delim = $delim, quote = '', escape = '', strict_mode = false,
+                      null_padding = true, max_line_size = 67108864)
+    )
+    WHERE line IS NOT NULL AND trim(line) <> ''
+"""
+LINE_DELIMITER = "\x1e"
+
+_JSONL_LINES = f"""
 INSERT INTO staged
 SELECT $file, $fmt, n, line, NULL, false
-FROM (
-    SELECT row_number() OVER () AS n, line
-    FROM read_csv($file, columns = {'line': 'VARCHAR'}, header = false, auto_detect = false,
-                  delim = $delim, quote = '', escape = '', strict_mode = false,
-                  null_padding = true, max_line_size = 67108864)
-)
-WHERE line IS NOT NULL AND trim(line) <> ''
+FROM ({NUMBERED_LINES})
 """
 
 
 def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
     try:
-        con.execute(_JSONL_LINES, {"file": str(path), "fmt": "jsonl", "delim": "\x1e"})
+        con.execute(_JSONL_LINES, {"file": str(path), "fmt": "jsonl", "delim": LINE_DELIMITER})
     except duckdb.Error as exc:
         raise InputFileError(f"{path}: cannot read as JSON Lines ({exc})", "check the file") from exc
 

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from analyzer.errors import InputFileError
+from analyzer.ingest.canonical import LINE_DELIMITER, NUMBERED_LINES
 
 # One JSON value per file: the whole document, however it is laid out (an object or an array).
 DOC = (
@@ -44,18 +45,12 @@ CREATE OR REPLACE TEMP TABLE documents (
 _DOCUMENT = f"INSERT INTO documents SELECT $file, $fmt, 1, CAST(json AS VARCHAR) FROM {DOC}"
 # Lines as text (as canonical JSONL is read), so one broken line is a reject, not a failed file.
 # A line may start with a CloudWatch Logs export's time stamp before the JSON.
-_LINES = """
+_LINES = f"""
 INSERT INTO documents
 SELECT $file, $fmt, n,
-       CASE WHEN starts_with(ltrim(line), '{') THEN line
-            ELSE coalesce(nullif(substr(line, strpos(line, '{')), ''), line) END
-FROM (
-    SELECT row_number() OVER () AS n, line
-    FROM read_csv($file, columns = {'line': 'VARCHAR'}, header = false, auto_detect = false,
-                  delim = $delim, quote = '', escape = '', strict_mode = false,
-                  null_padding = true, max_line_size = 67108864)
-)
-WHERE line IS NOT NULL AND trim(line) <> ''
+       CASE WHEN starts_with(ltrim(line), '{{') THEN line
+            ELSE coalesce(nullif(substr(line, strpos(line, '{{')), ''), line) END
+FROM ({NUMBERED_LINES})
 """
 
 # The lines of one format in `documents` (stage_lines): `r` is the line as JSON, NULL when the
@@ -142,7 +137,7 @@ def stage_document(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> None
 def stage_lines(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> None:
     """Read the non-blank lines of a JSON Lines file into `documents`."""
     # a control character that JSON text never holds unescaped: one column per line
-    run_stage(con, path, fmt, _LINES, {"delim": "\x1e"})
+    run_stage(con, path, fmt, _LINES, {"delim": LINE_DELIMITER})
 
 
 def finish_documents(

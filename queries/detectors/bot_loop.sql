@@ -16,9 +16,11 @@ fallbacks AS (
     WHERE is_fallback
     GROUP BY conversation_id
 ),
-words AS (
+bags AS MATERIALIZED (
+    -- each reply's distinct content words (at least min_word_length letters or digits)
     SELECT conversation_id, seq,
-           unnest(regexp_split_to_array(lower(text), '[^\p{L}\p{N}]+')) AS word
+           array_distinct(regexp_extract_all(
+               lower(text), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS bag
     FROM bot_phase
     WHERE text IS NOT NULL
       -- only conversations with enough bot replies to make a loop at all
@@ -26,22 +28,28 @@ words AS (
           SELECT conversation_id FROM bot_phase GROUP BY conversation_id
           HAVING count(*) >= $bot_loop_replies)
 ),
-bags AS (
-    SELECT conversation_id, seq, array_distinct(array_agg(word)) AS bag
-    FROM words
-    WHERE length(word) >= $min_word_length
-    GROUP BY conversation_id, seq
+pairs AS (
+    -- each pair once; Jaccard >= t needs the smaller bag to hold at least t of the larger, so
+    -- pairs of very different sizes are skipped before any intersection is computed
+    SELECT conversation_id, seq_a, seq_b
+    FROM (
+        SELECT a.conversation_id, a.seq AS seq_a, b.seq AS seq_b,
+               array_length(a.bag) AS len_a, array_length(b.bag) AS len_b,
+               array_length(array_intersect(a.bag, b.bag)) AS shared
+        FROM bags a
+        JOIN bags b
+          ON a.conversation_id = b.conversation_id AND a.seq < b.seq
+        WHERE least(array_length(a.bag), array_length(b.bag))
+                  >= $bot_loop_similarity * greatest(array_length(a.bag), array_length(b.bag))
+    )
+    WHERE CAST(shared AS DOUBLE) / (len_a + len_b - shared) >= $bot_loop_similarity
 ),
 alike AS (
-    SELECT a.conversation_id, a.seq,
-           count(*) + 1 AS n
-    FROM bags a
-    JOIN bags b
-      ON a.conversation_id = b.conversation_id AND a.seq <> b.seq
-    WHERE CAST(array_length(array_intersect(a.bag, b.bag)) AS DOUBLE)
-          / (array_length(a.bag) + array_length(b.bag) - array_length(array_intersect(a.bag, b.bag)))
-          >= $bot_loop_similarity
-    GROUP BY a.conversation_id, a.seq
+    SELECT conversation_id, seq, count(*) + 1 AS n
+    FROM (SELECT conversation_id, seq_a AS seq FROM pairs
+          UNION ALL
+          SELECT conversation_id, seq_b AS seq FROM pairs)
+    GROUP BY conversation_id, seq
 ),
 repeats AS (
     SELECT s.conversation_id, max(s.n) AS n, arg_max(p.message_id, s.n * 100000 + s.seq) AS message_id,

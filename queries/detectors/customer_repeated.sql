@@ -6,7 +6,7 @@ WITH handed AS (
     FROM conversations
     WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL
 ),
-said AS (
+said AS MATERIALIZED (
     -- customer messages told to the bot (before the handoff) or to an agent (after one wrote)
     SELECT t.conversation_id, t.seq, t.message_id, t.text,
            t.seq > h.first_agent_seq AS after_agent,
@@ -45,17 +45,19 @@ id_repeats AS (
     WHERE length(b.value) >= 4
 ),
 words AS (
+    -- content words: at least min_word_length letters or digits, not a stop word
     SELECT conversation_id, seq,
-           unnest(regexp_split_to_array(lower(text), '[^\p{L}\p{N}]+')) AS word
+           unnest(regexp_extract_all(
+               lower(text), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS word
     FROM said
 ),
 bags AS (
     SELECT w.conversation_id, w.seq, array_distinct(array_agg(w.word)) AS bag
     FROM words w
-    WHERE length(w.word) >= $min_word_length AND NOT array_contains($stop_words, w.word)
+    WHERE NOT array_contains($stop_words, w.word)
     GROUP BY w.conversation_id, w.seq
 ),
-bagged AS (
+bagged AS MATERIALIZED (
     SELECT s.*, coalesce(b.bag, CAST([] AS VARCHAR[])) AS bag,
            coalesce(array_length(b.bag), 0) AS n,
            array_length(regexp_split_to_array(trim(s.norm), ' ')) AS words
