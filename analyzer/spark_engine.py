@@ -38,8 +38,8 @@ REQUIRED_CONF = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
 }
-# Defaults for a laptop or a test; a [spark] table in handoff.toml or spark-submit overrides them.
-LOCAL_DEFAULTS = {"spark.sql.shuffle.partitions": "8", "spark.ui.showConsoleProgress": "false"}
+# Used only when nothing else (spark-submit, spark-defaults.conf, [spark]) sets them.
+FALLBACK_CONF = {"spark.sql.shuffle.partitions": "8"}
 
 
 def _need_pyspark() -> None:
@@ -71,7 +71,7 @@ def spark_session(config: Config | None = None, **overrides: str) -> SparkSessio
     builder = SparkSession.builder.appName(str(settings.get("app_name", "handoff-analyzer")))
     if settings.get("master"):
         builder = builder.master(str(settings["master"]))
-    conf = {**LOCAL_DEFAULTS, **{str(k): str(v) for k, v in settings.get("conf", {}).items()}}
+    conf = {str(k): str(v) for k, v in settings.get("conf", {}).items()}
     conf.update(overrides)
     conf.update(REQUIRED_CONF)
     for key, value in conf.items():
@@ -79,6 +79,10 @@ def spark_session(config: Config | None = None, **overrides: str) -> SparkSessio
     spark = builder.getOrCreate()
     for key, value in REQUIRED_CONF.items():  # a session that already existed
         spark.conf.set(key, value)
+    given = spark.sparkContext.getConf()
+    for key, value in FALLBACK_CONF.items():
+        if not given.contains(key) and key not in conf:
+            spark.conf.set(key, value)
     return spark
 
 
