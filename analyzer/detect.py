@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 
 from analyzer.config import Config
-from analyzer.sql import bind, query, queries_in
+from analyzer.sql import bind, queries_in, query
 
 FLAG_COLUMNS = ("conversation_id", "flag", "message_id", "detail", "score")
 
