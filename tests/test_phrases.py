@@ -79,3 +79,18 @@ def test_an_emptied_phrase_list_matches_nothing_and_still_runs(tmp_path: Path) -
     db.load([FIXTURES / "outcomes.jsonl"])
     turns = db.con.execute("select count(*) filter (where is_transfer_notice) from turns").fetchone()
     assert turns == (0,)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("no need to talk to a person, the bot is fine", False),
+    ("I don't want a human, just tell me the balance", False),
+    ("I'd rather not chat with an agent", False),
+    ("I need to talk to a person now", True),
+    ("can you get me someone real please", True),
+])
+def test_a_negated_mention_of_a_human_is_no_request(text: str, expected: bool) -> None:
+    row = CON.execute(
+        "select regexp_matches($t, $h) and not regexp_matches($t, $n)",
+        {"t": text, "h": PARAMS["human_request_re"], "n": PARAMS["not_human_request_re"]},
+    ).fetchone()
+    assert bool(row and row[0]) is expected

@@ -1,6 +1,6 @@
 -- name: turns
 -- description: Every event in conversation order (seq), each message classified once by the phrase lists, so later steps never re-run a regex.
--- params: transfer_notice_re, transfer_offer_re, fallback_re, confirmation_re, acknowledgement_re, negative_feedback_re, human_request_re, handoff_failure_re, human_request_intents
+-- params: transfer_notice_re, transfer_offer_re, fallback_re, confirmation_re, acknowledgement_re, negative_feedback_re, human_request_re, not_human_request_re, handoff_failure_re, human_request_intents
 WITH ordered AS (
     SELECT
         e.*,
@@ -45,7 +45,7 @@ SELECT
          THEN regexp_matches(text, $negative_feedback_re) ELSE false END AS is_negative,
     CASE WHEN role = 'customer' AND event = 'handoff_requested' THEN true
          WHEN is_message AND role = 'customer'
-         THEN regexp_matches(text, $human_request_re)
+         THEN (regexp_matches(text, $human_request_re) AND NOT regexp_matches(text, $not_human_request_re))
               OR coalesce(list_contains($human_request_intents, lower(intent)), false)
          ELSE false END AS is_human_request
 FROM ordered;
