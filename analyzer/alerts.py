@@ -55,8 +55,15 @@ def check(
         if kind in ("above", "below"):
             crossed = now > threshold if kind == "above" else now < threshold
             if crossed:
-                alerts.append(Alert(rule, metric, now, float(threshold),
-                                    f"{metric} is {now:.4g}, {kind} {threshold:g}"))
+                alerts.append(
+                    Alert(
+                        rule,
+                        metric,
+                        now,
+                        float(threshold),
+                        f"{metric} is {now:.4g}, {kind} {threshold:g}",
+                    )
+                )
             continue
         before = _number((previous or {}).get(metric))
         if before is None:
@@ -65,7 +72,14 @@ def check(
         crossed = points > threshold if kind == "up_by_points" else -points > threshold
         if crossed:
             direction = "up" if points > 0 else "down"
-            alerts.append(Alert(rule, metric, now, float(threshold),
-                                f"{metric} went {direction} {abs(points):.1f} points "
-                                f"({before:.1%} -> {now:.1%}), limit {threshold:g}"))
+            alerts.append(
+                Alert(
+                    rule,
+                    metric,
+                    now,
+                    float(threshold),
+                    f"{metric} went {direction} {abs(points):.1f} points "
+                    f"({before:.1%} -> {now:.1%}), limit {threshold:g}",
+                )
+            )
     return alerts

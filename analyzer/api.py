@@ -1,10 +1,10 @@
 """The public Python API: open a database, load files, read results, render a report.
 
-    import analyzer
-    db = analyzer.open_database("handoff.duckdb")
-    db.load(["sample_logs/"])
-    print(db.metrics().rates.query("dimension == 'all'"))
-    db.report("report.html")
+import analyzer
+db = analyzer.open_database("handoff.duckdb")
+db.load(["sample_logs/"])
+print(db.metrics().rates.query("dimension == 'all'"))
+db.report("report.html")
 """
 
 from __future__ import annotations
@@ -61,7 +61,9 @@ class Metrics:
         row = self.rates[self.rates["dimension"] == "all"]
         if row.empty:
             return {}
-        return {k: (v.item() if hasattr(v, "item") else v) for k, v in row.iloc[0].to_dict().items()}
+        return {
+            k: (v.item() if hasattr(v, "item") else v) for k, v in row.iloc[0].to_dict().items()
+        }
 
 
 def metrics_on(engine: Engine, bounds: dict[str, Any]) -> Metrics:
@@ -182,8 +184,13 @@ class Database:
         from analyzer.report import write_report
 
         return write_report(
-            self, Path(out), since=since, until=until, period=period,
-            generated_at=generated_at, redact=redact,
+            self,
+            Path(out),
+            since=since,
+            until=until,
+            period=period,
+            generated_at=generated_at,
+            redact=redact,
         )
 
     def close(self) -> None:

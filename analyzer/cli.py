@@ -41,7 +41,9 @@ ConfigOption = Annotated[
 ]
 FormatOption = Annotated[
     str,
-    typer.Option("--format", "-f", help="Input format: auto, jsonl, csv, parquet or a platform format."),
+    typer.Option(
+        "--format", "-f", help="Input format: auto, jsonl, csv, parquet or a platform format."
+    ),
 ]
 TimezoneOption = Annotated[
     str | None,
@@ -57,7 +59,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback on errors.")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
@@ -143,7 +147,8 @@ def load(
 @app.command()
 def report(
     paths: Annotated[
-        list[str] | None, typer.Argument(help="Load these first (into --db, else a temporary database).")
+        list[str] | None,
+        typer.Argument(help="Load these first (into --db, else a temporary database)."),
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
         "report.html"
@@ -158,7 +163,9 @@ def report(
     until: Annotated[str | None, typer.Option(help="First day or time excluded.")] = None,
     timezone: Annotated[
         str | None,
-        typer.Option(help="Where days and weeks begin, and naive input times' zone [default: UTC]."),
+        typer.Option(
+            help="Where days and weeks begin, and naive input times' zone [default: UTC]."
+        ),
     ] = None,
     fmt: FormatOption = "auto",
     db: DbOption = None,
@@ -178,17 +185,23 @@ def report(
     with handled():
         now = dt.datetime.now(dt.UTC)
         period = resolve_period(
-            week=week, last_week_of=now if last_week else None, since=since, until=until,
+            week=week,
+            last_week_of=now if last_week else None,
+            since=since,
+            until=until,
             timezone=timezone or "UTC",
         )
         scratch = bool(paths) and db is None and not os.environ.get("HANDOFF_DB")
         opened = (
-            open_results(from_dir, config=config) if from_dir
+            open_results(from_dir, config=config)
+            if from_dir
             else open_database(db, config=config, memory=scratch, read_only=not paths)
         )
         with opened as database:
             if paths:
-                summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths)))
+                summary = database.load(
+                    paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths))
+                )
                 _clear_progress()
                 typer.echo(render_text.load_summary(summary), err=True)
             written = database.report(out, period=period, generated_at=now, redact=not no_redact)
@@ -200,7 +213,9 @@ def _params(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise HandoffError(f"--param {pair!r} is not key=value", "write it as --param week=2026-W47")
+            raise HandoffError(
+                f"--param {pair!r} is not key=value", "write it as --param week=2026-W47"
+            )
         params[key.strip()] = value
     return params
 
@@ -228,7 +243,9 @@ def query(
                 typer.echo(f"{q.name}: {q.description}{params}")
             return
         if bool(sql) == bool(name):
-            raise HandoffError("give either SQL or --name", 'e.g. handoff query "select 1" or --list')
+            raise HandoffError(
+                "give either SQL or --name", 'e.g. handoff query "select 1" or --list'
+            )
         with open_database(db, read_only=True) as database:
             df = database.saved(name, _params(param or [])) if name else database.sql(sql or "")
         typer.echo(render_text.table(df, out_format))

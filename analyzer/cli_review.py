@@ -20,7 +20,9 @@ review_app = typer.Typer(
 
 @review_app.command("export")
 def export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="The CSV sheet to write.")] = Path("review.csv"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="The CSV sheet to write.")] = Path(
+        "review.csv"
+    ),
     week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W47.")] = None,
     last_week: Annotated[bool, typer.Option("--last-week", help="The last complete week.")] = False,
     since: Annotated[str | None, typer.Option(help="First day included (ISO-8601).")] = None,
@@ -33,8 +35,11 @@ def export(
 
     with handled():
         period = resolve_period(
-            week=week, last_week_of=dt.datetime.now(dt.UTC) if last_week else None,
-            since=since, until=until, timezone=timezone,
+            week=week,
+            last_week_of=dt.datetime.now(dt.UTC) if last_week else None,
+            since=since,
+            until=until,
+            timezone=timezone,
         )
         with open_database(db, read_only=True) as database:
             rows = export_sheet(database.con, period, out)
@@ -54,7 +59,9 @@ def import_(
 
     with handled(), open_database(db) as database:
         summary = import_sheet(
-            database.con, sheet, reviewer or getpass.getuser(),
+            database.con,
+            sheet,
+            reviewer or getpass.getuser(),
             dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
         )
         typer.echo(

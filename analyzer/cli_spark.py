@@ -14,18 +14,33 @@ from analyzer.errors import HandoffError
 def spark_run(
     inputs: Annotated[
         list[str],
-        typer.Option("--input", "-i", help="Canonical JSONL or Parquet: files, folders, globs, any URI Spark reads."),
+        typer.Option(
+            "--input",
+            "-i",
+            help="Canonical JSONL or Parquet: files, folders, globs, any URI Spark reads.",
+        ),
     ],
-    output: Annotated[str, typer.Option("--output", "-o", help="Folder (any URI Spark writes) for the results.")],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Folder (any URI Spark writes) for the results.")
+    ],
     config: Annotated[
-        Path | None, typer.Option("--config", help="A handoff.toml; its [spark] table sets master, app_name, conf.")
+        Path | None,
+        typer.Option(
+            "--config", help="A handoff.toml; its [spark] table sets master, app_name, conf."
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="auto, jsonl or parquet.")] = "auto",
     timezone: Annotated[
-        str | None, typer.Option("--timezone", help="Time zone of input times without an offset [default: UTC].")
+        str | None,
+        typer.Option(
+            "--timezone", help="Time zone of input times without an offset [default: UTC]."
+        ),
     ] = None,
     master: Annotated[
-        str | None, typer.Option("--master", help="Spark master, e.g. local[4] (else spark-submit's or [spark]).")
+        str | None,
+        typer.Option(
+            "--master", help="Spark master, e.g. local[4] (else spark-submit's or [spark])."
+        ),
     ] = None,
     drilldown_per_week: Annotated[
         int, typer.Option(help="Flagged conversations per week whose messages the report can show.")
@@ -39,11 +54,18 @@ def spark_run(
     with handled():
         cfg = load_config(config)
         if not java_available():
-            raise HandoffError("Spark needs a Java runtime and none was found", "install Java 17 or set JAVA_HOME")
+            raise HandoffError(
+                "Spark needs a Java runtime and none was found", "install Java 17 or set JAVA_HOME"
+            )
         spark = spark_session(cfg, **({"spark.master": master} if master else {}))
         try:
             summary = run(
-                spark, inputs, output, cfg, fmt=fmt, timezone=timezone,
+                spark,
+                inputs,
+                output,
+                cfg,
+                fmt=fmt,
+                timezone=timezone,
                 drilldown_per_week=drilldown_per_week,
             )
         finally:
@@ -58,11 +80,22 @@ def spark_run(
 
 
 def export_canonical(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs in any format `handoff load` reads.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders or globs in any format `handoff load` reads."),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write events.parquet into.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Input format: auto, jsonl, csv, parquet or a platform format.")] = "auto",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="Input format: auto, jsonl, csv, parquet or a platform format."
+        ),
+    ] = "auto",
     timezone: Annotated[
-        str | None, typer.Option("--timezone", help="Time zone of timestamps without an offset [default: UTC].")
+        str | None,
+        typer.Option(
+            "--timezone", help="Time zone of timestamps without an offset [default: UTC]."
+        ),
     ] = None,
     config: Annotated[Path | None, typer.Option("--config", help="A handoff.toml.")] = None,
 ) -> None:

@@ -93,12 +93,16 @@ def load_config(path: str | Path | None = None) -> Config:
     if path is not None:
         p = Path(path)
         if not p.is_file():
-            raise ConfigError(f"config file {p} not found", "pass an existing handoff.toml to --config")
+            raise ConfigError(
+                f"config file {p} not found", "pass an existing handoff.toml to --config"
+            )
         try:
             with p.open("rb") as fh:
                 data = _merge(data, tomllib.load(fh))
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config file {p} is not valid TOML: {exc}", "fix the line named") from exc
+            raise ConfigError(
+                f"config file {p} is not valid TOML: {exc}", "fix the line named"
+            ) from exc
         source = str(p)
     _validate(data, source)
     return Config(data=data, source=source)

@@ -39,13 +39,19 @@ def prepare_support(target: Engine | duckdb.DuckDBPyConnection, params: dict[str
     for name in ("identifier_hits", "ask_candidates"):  # one constant regex each, over turns
         engine.materialize(name, query("support", name), params, temp=True)
     _per_kind(
-        engine, "identifier_values", "identifier_values",
-        list(zip(params["identifier_kinds"], params["identifier_patterns"], strict=True)), params,
+        engine,
+        "identifier_values",
+        "identifier_values",
+        list(zip(params["identifier_kinds"], params["identifier_patterns"], strict=True)),
+        params,
         "conversation_id VARCHAR, seq BIGINT, text VARCHAR, kind VARCHAR, raw_value VARCHAR",
     )
     _per_kind(
-        engine, "kind_asks", "kind_asks",
-        list(zip(params["ask_kinds"], params["ask_patterns"], strict=True)), params,
+        engine,
+        "kind_asks",
+        "kind_asks",
+        list(zip(params["ask_kinds"], params["ask_patterns"], strict=True)),
+        params,
         "conversation_id VARCHAR, seq BIGINT, kind VARCHAR",
     )
 

@@ -42,9 +42,7 @@ class Engine(Protocol):
     def drop(self, table: str) -> None:
         """Remove `table` if it exists."""
 
-    def append(
-        self, table: str, q: Query, params: Params | None, columns: Sequence[str]
-    ) -> None:
+    def append(self, table: str, q: Query, params: Params | None, columns: Sequence[str]) -> None:
         """Add the rows of `q` (only `columns`, by name) to `table`."""
 
 
@@ -90,9 +88,7 @@ class DuckDBEngine:
     def drop(self, table: str) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def append(
-        self, table: str, q: Query, params: Params | None, columns: Sequence[str]
-    ) -> None:
+    def append(self, table: str, q: Query, params: Params | None, columns: Sequence[str]) -> None:
         self.con.execute(
             f"INSERT INTO {table} BY NAME SELECT {', '.join(columns)} FROM ({_body(q)})",
             bind(q, dict(params or {})) or None,

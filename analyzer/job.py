@@ -205,8 +205,14 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
                 generated_at=generated_at.isoformat(),
                 headline={
                     k: current.get(k)
-                    for k in ("conversations", "engaged", "bot_resolution_rate", "handoff_rate",
-                              "abandoned_in_queue_rate", "friction_rate")
+                    for k in (
+                        "conversations",
+                        "engaged",
+                        "bot_resolution_rate",
+                        "handoff_rate",
+                        "abandoned_in_queue_rate",
+                        "friction_rate",
+                    )
                     if current.get(k) is not None
                     and not (isinstance(current.get(k), float) and math.isnan(current[k]))
                 },
@@ -215,7 +221,13 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
             updated_at=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
         )
     return RunResult(
-        period=period, load=summary, files_seen=len(found.files),
-        files_already_loaded=len(found.files) - len(fresh), report=report_path, index=index,
-        headline=current, previous=previous, alerts=alerts,
+        period=period,
+        load=summary,
+        files_seen=len(found.files),
+        files_already_loaded=len(found.files) - len(fresh),
+        report=report_path,
+        index=index,
+        headline=current,
+        previous=previous,
+        alerts=alerts,
     )

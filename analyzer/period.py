@@ -78,7 +78,9 @@ def parse_week(text: str, timezone: str = "UTC") -> Period:
     try:
         monday = dt.date.fromisocalendar(year, week, 1)
     except ValueError as exc:
-        raise HandoffError(f"{text} is not a week of {year}", "ISO weeks run from W01 to W52 or W53") from exc
+        raise HandoffError(
+            f"{text} is not a week of {year}", "ISO weeks run from W01 to W52 or W53"
+        ) from exc
     return week_period(monday, timezone)
 
 
@@ -94,7 +96,9 @@ def _parse_bound(text: str, tz: ZoneInfo) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError as exc:
-        raise HandoffError(f"cannot read {text!r} as a date or time", "use ISO-8601, e.g. 2026-11-02") from exc
+        raise HandoffError(
+            f"cannot read {text!r} as a date or time", "use ISO-8601, e.g. 2026-11-02"
+        ) from exc
     if value.tzinfo is not None:
         return value.astimezone(dt.UTC).replace(tzinfo=None)
     return _to_utc(value, tz)
@@ -119,9 +123,13 @@ def resolve_period(
     timezone: str = "UTC",
 ) -> Period:
     """One period from the CLI's --week / --last-week / --since / --until (dates are local days)."""
-    chosen = sum(x is not None for x in (week, last_week_of)) + (since is not None or until is not None)
+    chosen = sum(x is not None for x in (week, last_week_of)) + (
+        since is not None or until is not None
+    )
     if chosen > 1:
-        raise HandoffError("give one of --week, --last-week or --since/--until", "pick one way to say the period")
+        raise HandoffError(
+            "give one of --week, --last-week or --since/--until", "pick one way to say the period"
+        )
     if week:
         return parse_week(week, timezone)
     if last_week_of is not None:
@@ -131,4 +139,6 @@ def resolve_period(
     u = _parse_bound(until, tz) if until else None
     if s and u and u <= s:
         raise HandoffError(f"--until {until} is not after --since {since}", "swap them")
-    return Period(s, u, _range_label(s, u, tz), timezone, "all" if s is None and u is None else "range")
+    return Period(
+        s, u, _range_label(s, u, tz), timezone, "all" if s is None and u is None else "range"
+    )

@@ -35,7 +35,9 @@ def run_sql(
     try:
         return con.execute(sql, params or None).df()
     except duckdb.Error as exc:
-        raise QueryError(f"query failed: {exc}", "check table and column names in the README") from exc
+        raise QueryError(
+            f"query failed: {exc}", "check table and column names in the README"
+        ) from exc
 
 
 def saved_queries() -> list[Query]:
@@ -50,9 +52,7 @@ def saved_query(name: str) -> Query:
     raise QueryError(f"no saved query named {name!r}", f"use one of: {names} (see --list)")
 
 
-def run_saved(
-    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, str]
-) -> pd.DataFrame:
+def run_saved(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, str]) -> pd.DataFrame:
     q = saved_query(name)
     surplus = sorted(set(params) - set(q.params))
     if surplus:

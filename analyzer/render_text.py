@@ -55,7 +55,11 @@ def transcript(turns: pd.DataFrame) -> str:
             label = f"[{row.event}{' (' + extra + ')' if extra else ''}]"
             out.append(f"{when}  {row.role:<8}  {label} {row.text or ''}".rstrip())
         else:
-            who = row.role if not row.participant_id or row.role != "agent" else f"agent {row.participant_id}"
+            who = (
+                row.role
+                if not row.participant_id or row.role != "agent"
+                else f"agent {row.participant_id}"
+            )
             out.append(f"{when}  {who:<8}  {row.text or ''}")
         for flag, detail in zip(row.flags, row.details, strict=False):
             out.append(f"{'':19}  ⚑ {flag}: {detail}")
@@ -69,7 +73,9 @@ def table(df: pd.DataFrame, fmt: str) -> str:
         return buf.getvalue().rstrip("\r\n")
     if fmt == "json":
         return json.dumps(
-            json.loads(df.to_json(orient="records", date_format="iso")), indent=2, ensure_ascii=False
+            json.loads(df.to_json(orient="records", date_format="iso")),
+            indent=2,
+            ensure_ascii=False,
         )
     if df.empty:
         return "(no rows)" if len(df.columns) else ""

@@ -21,7 +21,9 @@ SHEET_COLUMNS = ("conversation_id", "flag", "verdict")
 def export_sheet(con: duckdb.DuckDBPyConnection, period: Period, out: Path) -> int:
     """Write the period's flags, one row per flag, with empty verdict and note; returns the rows."""
     if period.since is None or period.until is None:
-        raise HandoffError("a review sheet needs a bounded period", "pass --week or --since and --until")
+        raise HandoffError(
+            "a review sheet needs a bounded period", "pass --week or --since and --until"
+        )
     df = run(con, query("review", "export"), {"since": period.since, "until": period.until}).df()
     tmp = out.with_name(f".{out.name}.tmp")
     df.to_csv(tmp, index=False, lineterminator="\r\n")
@@ -41,16 +43,21 @@ def import_sheet(
 ) -> ImportSummary:
     """Store the verdicts of a filled-in sheet. All rows are checked first; any bad row stops it."""
     if not path.is_file():
-        raise InputFileError(f"{path} does not exist", "pass the CSV written by `handoff review export`")
+        raise InputFileError(
+            f"{path} does not exist", "pass the CSV written by `handoff review export`"
+        )
     try:
         columns = [
             r[0]
             for r in con.execute(
-                "DESCRIBE SELECT * FROM read_csv($f, header = true, all_varchar = true)", {"f": str(path)}
+                "DESCRIBE SELECT * FROM read_csv($f, header = true, all_varchar = true)",
+                {"f": str(path)},
             ).fetchall()
         ]
     except duckdb.Error as exc:
-        raise InputFileError(f"{path}: cannot read as CSV ({exc})", "save the sheet as CSV") from exc
+        raise InputFileError(
+            f"{path}: cannot read as CSV ({exc})", "save the sheet as CSV"
+        ) from exc
     missing = [c for c in SHEET_COLUMNS if c not in columns]
     if missing:
         raise InputFileError(

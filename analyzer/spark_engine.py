@@ -162,12 +162,8 @@ class SparkEngine:
     def drop(self, table: str) -> None:
         self.spark.catalog.dropTempView(table)
 
-    def append(
-        self, table: str, q: Query, params: Params | None, columns: Sequence[str]
-    ) -> None:
+    def append(self, table: str, q: Query, params: Params | None, columns: Sequence[str]) -> None:
         current = self.spark.table(table)
-        new = self.frame(q, params, ordered=False).select(
-            *[f"`{c}`" for c in columns]
-        )
+        new = self.frame(q, params, ordered=False).select(*[f"`{c}`" for c in columns])
         cast = new.select(*[new[c].cast(current.schema[c].dataType).alias(c) for c in columns])
         self.register(table, current.unionByName(cast, allowMissingColumns=True))

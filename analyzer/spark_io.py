@@ -18,8 +18,18 @@ if TYPE_CHECKING:
     from analyzer.spark_engine import SparkEngine
 
 TEXT_FIELDS = (
-    "conversation_id", "timestamp", "role", "text", "event", "message_id", "queue",
-    "participant_id", "intent", "channel", "handoff_context", "platform_outcome",
+    "conversation_id",
+    "timestamp",
+    "role",
+    "text",
+    "event",
+    "message_id",
+    "queue",
+    "participant_id",
+    "intent",
+    "channel",
+    "handoff_context",
+    "platform_outcome",
 )
 JSON_FIELDS = ("metadata", "source_record")
 KNOWN = TEXT_FIELDS + JSON_FIELDS
@@ -83,7 +93,9 @@ def _jsonl(spark: SparkSession, uris: list[str]) -> DataFrame:
     schema = ", ".join(f"`{f}` STRING" for f in KNOWN)
     known = ", ".join(f"'{f}'" for f in KNOWN)
     parsed = lines.selectExpr(
-        "value AS raw", "source_file", "record_no",
+        "value AS raw",
+        "source_file",
+        "record_no",
         f"from_json(value, '{schema}') AS r",
         "json_object_keys(value) AS keys",
     ).selectExpr(
@@ -95,7 +107,10 @@ def _jsonl(spark: SparkSession, uris: list[str]) -> DataFrame:
         f"(k, v) -> NOT array_contains(array({known}), k))"
     )
     return parsed.selectExpr(
-        "source_file", "'jsonl' AS source_format", "record_no", "raw",
+        "source_file",
+        "'jsonl' AS source_format",
+        "record_no",
+        "raw",
         "CASE WHEN keys IS NOT NULL THEN NULL "
         "WHEN json_array_length(raw) IS NOT NULL "
         "  OR get_json_object(concat('{\"v\":', raw, '}'), '$.v') IS NOT NULL "
@@ -133,17 +148,23 @@ def _parquet(spark: SparkSession, uris: list[str]) -> DataFrame:
         return f"CAST(`{name}` AS STRING) AS `{name}`"
 
     extras_map = (
-        "map_from_entries(array(" + ", ".join(
-            f"struct('{c}', to_variant_object(`{c}`))" if isinstance(cols[c], T.StructType)
+        "map_from_entries(array("
+        + ", ".join(
+            f"struct('{c}', to_variant_object(`{c}`))"
+            if isinstance(cols[c], T.StructType)
             else f"struct('{c}', CAST(`{c}` AS VARIANT))"
             for c in extras
-        ) + "))"
-        if extras else "NULL"
+        )
+        + "))"
+        if extras
+        else "NULL"
     )
     all_cols = ", ".join(f"`{c}`" for c in cols)
     has_extras = "TRUE" if extras else "FALSE"
     return df.selectExpr(
-        "source_file", "'parquet' AS source_format", "record_no",
+        "source_file",
+        "'parquet' AS source_format",
+        "record_no",
         f"to_json(struct({all_cols})) AS raw",
         "CAST(NULL AS STRING) AS read_error",
         *[text(f) for f in TEXT_FIELDS],
@@ -215,5 +236,9 @@ def load_events(
         " (SELECT count(*) FROM rejects) AS rejected"
     ).first()
     read, loaded, rejected = int(row["read"]), int(row["loaded"]), int(row["rejected"])
-    return {"read": read, "loaded": loaded, "duplicates": read - loaded - rejected,
-            "rejected": rejected}
+    return {
+        "read": read,
+        "loaded": loaded,
+        "duplicates": read - loaded - rejected,
+        "rejected": rejected,
+    }

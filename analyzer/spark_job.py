@@ -71,9 +71,7 @@ def spark_run(
             writer = writer.partitionBy("week")
         writer.parquet(f"{out}/{name}")
 
-    engine.register(
-        "conversations_out", spark.sql(f"SELECT *, {WEEK} AS week FROM conversations")
-    )
+    engine.register("conversations_out", spark.sql(f"SELECT *, {WEEK} AS week FROM conversations"))
     write("conversations", "SELECT * FROM conversations_out", by_week=True)
     write(
         "friction_flags",
@@ -111,14 +109,31 @@ def spark_run(
     n_conv = spark.table("conversations").count()
     n_flags = spark.table("friction_flags").count()
     run = spark.createDataFrame(
-        [(now, ",".join(uris), config.source, counts["read"], counts["loaded"],
-          counts["duplicates"], counts["rejected"], n_conv, n_flags, drilldown_per_week)],
+        [
+            (
+                now,
+                ",".join(uris),
+                config.source,
+                counts["read"],
+                counts["loaded"],
+                counts["duplicates"],
+                counts["rejected"],
+                n_conv,
+                n_flags,
+                drilldown_per_week,
+            )
+        ],
         "generated_at TIMESTAMP_NTZ, inputs STRING, config STRING, records_read BIGINT, "
         "loaded BIGINT, duplicates BIGINT, rejected BIGINT, conversations BIGINT, "
         "friction_flags BIGINT, drilldown_per_week BIGINT",
     )
     run.coalesce(1).write.mode("overwrite").parquet(f"{out}/run")
     return SparkRunSummary(
-        read=counts["read"], loaded=counts["loaded"], duplicates=counts["duplicates"],
-        rejected=counts["rejected"], conversations=n_conv, flags=n_flags, output=out,
+        read=counts["read"],
+        loaded=counts["loaded"],
+        duplicates=counts["duplicates"],
+        rejected=counts["rejected"],
+        conversations=n_conv,
+        flags=n_flags,
+        output=out,
     )

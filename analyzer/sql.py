@@ -64,7 +64,9 @@ def query(group: str, name: str) -> Query:
     """Return `queries/<group>/<name>.sql`."""
     path = queries_dir() / group / f"{name}.sql"
     if not path.is_file():
-        raise HandoffError(f"query {group}/{name} not found in {queries_dir()}", "reinstall the package")
+        raise HandoffError(
+            f"query {group}/{name} not found in {queries_dir()}", "reinstall the package"
+        )
     return parse_query(path)
 
 

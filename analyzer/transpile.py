@@ -74,12 +74,13 @@ def _zip_unnests(node: exp.Expression) -> exp.Expression:
     arrays = [
         c.this.this if isinstance(c.this, exp.Explode) else c.this.expressions[0] for c in cols
     ]
-    zipped = exp.Anonymous(this="INLINE", expressions=[
-        exp.Anonymous(this="ARRAYS_ZIP", expressions=arrays)
-    ])
-    node.set("expressions", [exp.Aliases(this=zipped, expressions=[
-        exp.to_identifier(c.alias) for c in cols
-    ])])
+    zipped = exp.Anonymous(
+        this="INLINE", expressions=[exp.Anonymous(this="ARRAYS_ZIP", expressions=arrays)]
+    )
+    node.set(
+        "expressions",
+        [exp.Aliases(this=zipped, expressions=[exp.to_identifier(c.alias) for c in cols])],
+    )
     return node
 
 
@@ -103,9 +104,7 @@ def to_spark(sql: str, *, drop_order: bool = False) -> str:
             tree = tree.transform(_duckdb_functions).transform(_zip_unnests)
             if drop_order:
                 tree = _strip_order(tree)
-            out.append(
-                HandoffSpark().generate(tree, unsupported_level=sqlglot.ErrorLevel.RAISE)
-            )
+            out.append(HandoffSpark().generate(tree, unsupported_level=sqlglot.ErrorLevel.RAISE))
     except sqlglot.errors.SqlglotError as exc:
         raise HandoffError(
             f"this query cannot be translated to Spark SQL: {exc}",

@@ -37,12 +37,27 @@ def write_all(folder: Path, n: int) -> dict[str, Path]:
             i = c * PER_CONV + k
             ts = f"2026-05-01T{c % 24:02d}:{k // 60:02d}:{k % 60:02d}.000Z"
             role = "customer" if k % 2 == 0 else "bot"
-            canonical.append({"conversation_id": f"c{c}", "message_id": f"m{i}", "timestamp": ts,
-                              "role": role, "text": _text(i)})
+            canonical.append(
+                {
+                    "conversation_id": f"c{c}",
+                    "message_id": f"m{i}",
+                    "timestamp": ts,
+                    "role": role,
+                    "text": _text(i),
+                }
+            )
             bf_role = "user" if role == "customer" else "bot"
-            activities.append({"type": "message", "id": f"m{i}", "timestamp": ts,
-                               "conversation": {"id": f"c{c}"}, "channelId": "webchat",
-                               "from": {"id": role, "role": bf_role}, "text": _text(i)})
+            activities.append(
+                {
+                    "type": "message",
+                    "id": f"m{i}",
+                    "timestamp": ts,
+                    "conversation": {"id": f"c{c}"},
+                    "channelId": "webchat",
+                    "from": {"id": role, "role": bf_role},
+                    "text": _text(i),
+                }
+            )
             llm_role = "user" if role == "customer" else "assistant"
             msgs.append({"role": llm_role, "content": _text(i)})
         openai.append({"task_id": c, "trial": 0, "messages": msgs})
@@ -60,14 +75,24 @@ def write_all(folder: Path, n: int) -> dict[str, Path]:
     per_file = folder / "canonical_per_contact"
     per_file.mkdir()
     for c in range(convs):
-        (per_file / f"{c}.jsonl").write_text("".join(
-            json.dumps(r) + "\n" for r in canonical[c * PER_CONV:(c + 1) * PER_CONV]))
-        items = [{"AbsoluteTime": r["timestamp"], "Id": r["message_id"], "Type": "MESSAGE",
-                  "ContentType": "text/plain", "Content": r["text"], "ParticipantId": r["role"],
-                  "ParticipantRole": "CUSTOMER" if r["role"] == "customer" else "CUSTOM_BOT"}
-                 for r in canonical[c * PER_CONV:(c + 1) * PER_CONV]]
-        (connect / f"{c}.json").write_text(json.dumps(
-            {"Version": "2019-08-26", "InitialContactId": f"c{c}", "Transcript": items}))
+        (per_file / f"{c}.jsonl").write_text(
+            "".join(json.dumps(r) + "\n" for r in canonical[c * PER_CONV : (c + 1) * PER_CONV])
+        )
+        items = [
+            {
+                "AbsoluteTime": r["timestamp"],
+                "Id": r["message_id"],
+                "Type": "MESSAGE",
+                "ContentType": "text/plain",
+                "Content": r["text"],
+                "ParticipantId": r["role"],
+                "ParticipantRole": "CUSTOMER" if r["role"] == "customer" else "CUSTOM_BOT",
+            }
+            for r in canonical[c * PER_CONV : (c + 1) * PER_CONV]
+        ]
+        (connect / f"{c}.json").write_text(
+            json.dumps({"Version": "2019-08-26", "InitialContactId": f"c{c}", "Transcript": items})
+        )
     paths["connect"] = connect
     paths["jsonl_per_contact"] = per_file
     paths.update(write_turn_formats(folder, canonical))
@@ -79,34 +104,76 @@ def write_turn_formats(folder: Path, canonical: list[dict[str, str]]) -> dict[st
     dfcx, lex = [], []
     for q, a in zip(canonical[0::2], canonical[1::2], strict=True):
         conv, turn = q["conversation_id"], int(q["message_id"][1:]) // 2
-        dfcx.append({
-            "conversation_name": f"projects/p/locations/global/agents/a/sessions/{conv}",
-            "turn_position": turn, "request_time": q["timestamp"], "language_code": "en",
-            "request": {"queryInput": {"text": {"text": q["text"]}}},
-            "response": {"queryResult": {"responseMessages": [{"text": {"text": [a["text"]]}}],
-                                         "match": {"matchType": "INTENT", "confidence": 0.9,
-                                                   "intent": {"displayName": "order.status"}}}},
-        })
-        lex.append({
-            "sessionId": conv, "requestId": q["message_id"], "timestamp": q["timestamp"],
-            "inputTranscript": q["text"], "inputMode": "Text", "missedUtterance": False,
-            "messages": [{"contentType": "PlainText", "content": a["text"]}],
-            "interpretations": [{"nluConfidence": 0.9, "intent": {"name": "OrderStatus"}}],
-            "sessionState": {"intent": {"name": "OrderStatus", "state": "InProgress"},
-                             "dialogAction": {"type": "ElicitIntent"}},
-        })
-    paths = {"dialogflow_cx": folder / "dfcx.jsonl", "lex_v2": folder / "lex.jsonl",
-             "salesforce": folder / "entries.csv"}
+        dfcx.append(
+            {
+                "conversation_name": f"projects/p/locations/global/agents/a/sessions/{conv}",
+                "turn_position": turn,
+                "request_time": q["timestamp"],
+                "language_code": "en",
+                "request": {"queryInput": {"text": {"text": q["text"]}}},
+                "response": {
+                    "queryResult": {
+                        "responseMessages": [{"text": {"text": [a["text"]]}}],
+                        "match": {
+                            "matchType": "INTENT",
+                            "confidence": 0.9,
+                            "intent": {"displayName": "order.status"},
+                        },
+                    }
+                },
+            }
+        )
+        lex.append(
+            {
+                "sessionId": conv,
+                "requestId": q["message_id"],
+                "timestamp": q["timestamp"],
+                "inputTranscript": q["text"],
+                "inputMode": "Text",
+                "missedUtterance": False,
+                "messages": [{"contentType": "PlainText", "content": a["text"]}],
+                "interpretations": [{"nluConfidence": 0.9, "intent": {"name": "OrderStatus"}}],
+                "sessionState": {
+                    "intent": {"name": "OrderStatus", "state": "InProgress"},
+                    "dialogAction": {"type": "ElicitIntent"},
+                },
+            }
+        )
+    paths = {
+        "dialogflow_cx": folder / "dfcx.jsonl",
+        "lex_v2": folder / "lex.jsonl",
+        "salesforce": folder / "entries.csv",
+    }
     paths["dialogflow_cx"].write_text("".join(json.dumps(r) + "\n" for r in dfcx))
     paths["lex_v2"].write_text("".join(json.dumps(r) + "\n" for r in lex))
     with paths["salesforce"].open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["Id", "ConversationId", "Seq", "EntryTime", "ActorType", "ActorName",
-                    "EntryType", "Message"])
+        w.writerow(
+            [
+                "Id",
+                "ConversationId",
+                "Seq",
+                "EntryTime",
+                "ActorType",
+                "ActorName",
+                "EntryType",
+                "Message",
+            ]
+        )
         for k, r in enumerate(canonical):
             actor = "EndUser" if r["role"] == "customer" else "Bot"
-            w.writerow([r["message_id"], r["conversation_id"], k % PER_CONV + 1, r["timestamp"],
-                        actor, actor.lower(), "Text", r["text"]])
+            w.writerow(
+                [
+                    r["message_id"],
+                    r["conversation_id"],
+                    k % PER_CONV + 1,
+                    r["timestamp"],
+                    actor,
+                    actor.lower(),
+                    "Text",
+                    r["text"],
+                ]
+            )
     return paths
 
 
@@ -134,8 +201,10 @@ def main() -> None:
         # Connect writes one file per contact: compare with canonical JSONL in as many files.
         per_contact = median_load(paths["jsonl_per_contact"])
         t = median_load(paths["connect"])
-        print(f"  {'connect':<16} {t:7.2f}s  {t / per_contact:4.2f}x"
-              f" (one file per contact; canonical JSONL in as many files: {per_contact:.2f}s)")
+        print(
+            f"  {'connect':<16} {t:7.2f}s  {t / per_contact:4.2f}x"
+            f" (one file per contact; canonical JSONL in as many files: {per_contact:.2f}s)"
+        )
 
 
 if __name__ == "__main__":

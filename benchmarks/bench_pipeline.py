@@ -56,244 +56,610 @@ TARGET_RSS_GB = 1.5
 Step = tuple[str, str, str | None, int, str | None, str | None, str | None, bool]
 
 GREETING: Step = (
-    "bot", "message",
+    "bot",
+    "message",
     "Hi {name}, I'm the Northwind virtual assistant. I can help with orders, deliveries, "
     "returns, refunds and your account. What can I do for you today?",
-    0, None, "b", None, True,
+    0,
+    None,
+    "b",
+    None,
+    True,
 )
 ENDED: Step = ("system", "conversation_ended", None, 40, None, None, None, False)
 
 SCENARIOS: dict[str, tuple[int, list[Step]]] = {
     # bot answers, the customer confirms
-    "bot_resolved_confirmed": (28, [
-        GREETING,
-        ("customer", "message",
-         "Hi, I ordered a {product} last week, order number {order}, and the tracking page has "
-         "not updated since Tuesday. Can you tell me where it is?",
-         35, None, "c", "order_status", True),
-        ("bot", "message",
-         "I found order {order}. Your {product} left our warehouse on Tuesday and is with the "
-         "courier now. The current estimate is delivery by Friday between 8am and 6pm.",
-         4, None, "b", None, True),
-        ("customer", "message",
-         "Will I need to be at home to sign for it, or can the courier leave it in a safe place "
-         "or with a neighbour?",
-         40, None, "c", None, True),
-        ("bot", "message",
-         "Parcels of this size do not need a signature. If you are out, the courier leaves it in "
-         "a safe place, and you can choose a preferred spot from the tracking link.",
-         4, None, "b", None, True),
-        ("customer", "message",
-         "And if it has not arrived by Friday evening, what should I do about order {order}?",
-         45, None, "c", None, True),
-        ("bot", "message",
-         "If order {order} has not arrived by Friday evening, come back to this chat with the "
-         "order number and I can open a delivery investigation or arrange a replacement.",
-         4, None, "b", None, True),
-        ("customer", "message",
-         "Can I change the delivery day to Saturday instead, I'm at work all day on Friday?",
-         50, None, "c", "change_delivery", True),
-        ("bot", "message",
-         "Done: order {order} is now booked for Saturday, 8am to 1pm. You will get a text on the "
-         "morning with a one-hour window.",
-         5, None, "b", None, True),
-        ("customer", "message", "Perfect, thanks for your help!", 30, None, "c", None, False),
-        ENDED,
-    ]),
+    "bot_resolved_confirmed": (
+        28,
+        [
+            GREETING,
+            (
+                "customer",
+                "message",
+                "Hi, I ordered a {product} last week, order number {order}, and the tracking page has "
+                "not updated since Tuesday. Can you tell me where it is?",
+                35,
+                None,
+                "c",
+                "order_status",
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "I found order {order}. Your {product} left our warehouse on Tuesday and is with the "
+                "courier now. The current estimate is delivery by Friday between 8am and 6pm.",
+                4,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "Will I need to be at home to sign for it, or can the courier leave it in a safe place "
+                "or with a neighbour?",
+                40,
+                None,
+                "c",
+                None,
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "Parcels of this size do not need a signature. If you are out, the courier leaves it in "
+                "a safe place, and you can choose a preferred spot from the tracking link.",
+                4,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "And if it has not arrived by Friday evening, what should I do about order {order}?",
+                45,
+                None,
+                "c",
+                None,
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "If order {order} has not arrived by Friday evening, come back to this chat with the "
+                "order number and I can open a delivery investigation or arrange a replacement.",
+                4,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "Can I change the delivery day to Saturday instead, I'm at work all day on Friday?",
+                50,
+                None,
+                "c",
+                "change_delivery",
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "Done: order {order} is now booked for Saturday, 8am to 1pm. You will get a text on the "
+                "morning with a one-hour window.",
+                5,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            ("customer", "message", "Perfect, thanks for your help!", 30, None, "c", None, False),
+            ENDED,
+        ],
+    ),
     # bot answers, the customer only acknowledges
-    "bot_resolved_assumed": (10, [
-        GREETING,
-        ("customer", "message",
-         "I can't log in to my account, it keeps saying my password is wrong even though I just "
-         "changed it on my phone this morning.",
-         30, None, "c", "account_access", True),
-        ("bot", "message",
-         "For security I have sent a one-time reset link to the email address ending in "
-         "{mask}. The link is valid for 30 minutes; open it on the device you want to use.",
-         4, None, "b", None, True),
-        ("customer", "message",
-         "Got the email. Do I have to sign out of the app on my phone first, or will it update "
-         "by itself?",
-         90, None, "c", None, True),
-        ("bot", "message",
-         "You do not need to sign out. Once the new password is saved the app asks you to sign "
-         "in again, and your saved baskets and order history stay as they are.",
-         4, None, "b", None, True),
-        ("customer", "message", "ok", 25, None, "c", None, False),
-        ("bot", "message",
-         "You can also manage your password and sign-in options under Account settings at any "
-         "time.",
-         3, None, "b", None, True),
-        ENDED,
-    ]),
+    "bot_resolved_assumed": (
+        10,
+        [
+            GREETING,
+            (
+                "customer",
+                "message",
+                "I can't log in to my account, it keeps saying my password is wrong even though I just "
+                "changed it on my phone this morning.",
+                30,
+                None,
+                "c",
+                "account_access",
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "For security I have sent a one-time reset link to the email address ending in "
+                "{mask}. The link is valid for 30 minutes; open it on the device you want to use.",
+                4,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "Got the email. Do I have to sign out of the app on my phone first, or will it update "
+                "by itself?",
+                90,
+                None,
+                "c",
+                None,
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "You do not need to sign out. Once the new password is saved the app asks you to sign "
+                "in again, and your saved baskets and order history stay as they are.",
+                4,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            ("customer", "message", "ok", 25, None, "c", None, False),
+            (
+                "bot",
+                "message",
+                "You can also manage your password and sign-in options under Account settings at any "
+                "time.",
+                3,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            ENDED,
+        ],
+    ),
     # fallback, the customer asks for a human, platform handoff events, agent repeats questions
-    "handoff_events_agent": (20, [
-        GREETING,
-        ("customer", "message",
-         "My refund for order {order} still hasn't shown up on my card, it has been over two "
-         "weeks since your courier collected the {product}.",
-         40, None, "c", "refund_status", True),
-        ("bot", "message",
-         "I can see a refund for order {order} was approved. Refunds usually take 5 to 10 "
-         "working days to appear, depending on your bank.",
-         4, None, "b", None, True),
-        ("customer", "message",
-         "That's not helpful, it has been more than 10 working days already and my bank says "
-         "nothing is pending.",
-         50, None, "c", None, True),
-        ("bot", "message",
-         "Sorry, I didn't quite understand that. Could you rephrase your question, for example "
-         "'where is my refund' or 'change my delivery address'?",
-         3, None, "b", None, True),
-        ("customer", "message",
-         "I want to speak to a real person please, this is the third time I'm asking about "
-         "order {order}.",
-         30, None, "c", "talk_to_human", True),
-        ("bot", "message",
-         "Of course. I'm connecting you to one of our customer service agents now. Please stay "
-         "in this chat; your place in the queue is kept even if you close the app.",
-         3, None, "b", None, False),
-        ("system", "handoff_initiated", None, 1, "{queue}", None, None, False),
-        ("system", "queued", None, 1, "{queue}", None, None, False),
-        ("system", "agent_joined", None, 300, "{queue}", "a1", None, False),
-        ("agent", "message",
-         "Hi {name}, my name is {agent} from the refunds team. Sorry to hear about the wait. "
-         "Could you give me your order number so I can look into this?",
-         20, "{queue}", "a1", None, True),
-        ("customer", "message",
-         "I already gave it to the bot twice, it's {order}. The {product} was collected on the "
-         "3rd and I have the courier receipt.",
-         45, None, "c", None, True),
-        ("agent", "message",
-         "Thank you, I have order {order} open now. The courier scanned the {product} back into "
-         "our returns centre, but the refund was held for a manual check that never finished.",
-         90, "{queue}", "a1", None, True),
-        ("agent", "message",
-         "I've released it now: {amount} will be back on your card within 3 working days, and "
-         "I've added a note to order {order} so you will not need to explain this again.",
-         40, "{queue}", "a1", None, True),
-        ("customer", "message",
-         "Thank you, I appreciate you sorting that out so quickly.",
-         40, None, "c", None, False),
-        ("agent", "message",
-         "You're welcome, {name}. Is there anything else I can help with on order {order} "
-         "today?",
-         15, "{queue}", "a1", None, True),
-        ("customer", "message", "No, that's all, have a good day.", 30, None, "c", None, False),
-        ENDED,
-    ]),
+    "handoff_events_agent": (
+        20,
+        [
+            GREETING,
+            (
+                "customer",
+                "message",
+                "My refund for order {order} still hasn't shown up on my card, it has been over two "
+                "weeks since your courier collected the {product}.",
+                40,
+                None,
+                "c",
+                "refund_status",
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "I can see a refund for order {order} was approved. Refunds usually take 5 to 10 "
+                "working days to appear, depending on your bank.",
+                4,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "That's not helpful, it has been more than 10 working days already and my bank says "
+                "nothing is pending.",
+                50,
+                None,
+                "c",
+                None,
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "Sorry, I didn't quite understand that. Could you rephrase your question, for example "
+                "'where is my refund' or 'change my delivery address'?",
+                3,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "I want to speak to a real person please, this is the third time I'm asking about "
+                "order {order}.",
+                30,
+                None,
+                "c",
+                "talk_to_human",
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "Of course. I'm connecting you to one of our customer service agents now. Please stay "
+                "in this chat; your place in the queue is kept even if you close the app.",
+                3,
+                None,
+                "b",
+                None,
+                False,
+            ),
+            ("system", "handoff_initiated", None, 1, "{queue}", None, None, False),
+            ("system", "queued", None, 1, "{queue}", None, None, False),
+            ("system", "agent_joined", None, 300, "{queue}", "a1", None, False),
+            (
+                "agent",
+                "message",
+                "Hi {name}, my name is {agent} from the refunds team. Sorry to hear about the wait. "
+                "Could you give me your order number so I can look into this?",
+                20,
+                "{queue}",
+                "a1",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "I already gave it to the bot twice, it's {order}. The {product} was collected on the "
+                "3rd and I have the courier receipt.",
+                45,
+                None,
+                "c",
+                None,
+                True,
+            ),
+            (
+                "agent",
+                "message",
+                "Thank you, I have order {order} open now. The courier scanned the {product} back into "
+                "our returns centre, but the refund was held for a manual check that never finished.",
+                90,
+                "{queue}",
+                "a1",
+                None,
+                True,
+            ),
+            (
+                "agent",
+                "message",
+                "I've released it now: {amount} will be back on your card within 3 working days, and "
+                "I've added a note to order {order} so you will not need to explain this again.",
+                40,
+                "{queue}",
+                "a1",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "Thank you, I appreciate you sorting that out so quickly.",
+                40,
+                None,
+                "c",
+                None,
+                False,
+            ),
+            (
+                "agent",
+                "message",
+                "You're welcome, {name}. Is there anything else I can help with on order {order} "
+                "today?",
+                15,
+                "{queue}",
+                "a1",
+                None,
+                True,
+            ),
+            ("customer", "message", "No, that's all, have a good day.", 30, None, "c", None, False),
+            ENDED,
+        ],
+    ),
     # no platform events: the handoff is only visible in the bot's transfer notice
-    "handoff_text_only": (12, [
-        GREETING,
-        ("customer", "message",
-         "I'd like to change the delivery address on order {order}, I'm moving house next week "
-         "and the {product} is due to arrive on Monday.",
-         40, None, "c", "change_address", True),
-        ("bot", "message",
-         "Changing the address after dispatch needs one of our team. Let me transfer you to a "
-         "delivery specialist who can update order {order} for you.",
-         4, None, "b", None, False),
-        ("agent", "message",
-         "Hello {name}, this is {agent} in deliveries. Which address would you like order "
-         "{order} sent to instead?",
-         120, "deliveries", "a1", None, True),
-        ("customer", "message",
-         "Please send it to 14 Harbour Street, Leith, EH6 6LP. Same name and phone number as "
-         "before.",
-         60, None, "c", None, True),
-        ("agent", "message",
-         "Order {order} is already with the courier, so I'm moving you to our courier liaison "
-         "colleague who can change it directly.",
-         45, "deliveries", "a1", None, True),
-        ("system", "transfer", None, 2, "courier-liaison", "a2", None, False),
-        ("agent", "message",
-         "Hi {name}, {agent2} here. Can you confirm the order number and the postcode of the "
-         "original address for me?",
-         150, "courier-liaison", "a2", None, True),
-        ("customer", "message",
-         "Again? It's {order}, and the old postcode is EH3 9QP.",
-         40, None, "c", None, False),
-        ("agent", "message",
-         "Thanks. The change request for order {order} is with the courier; you will get a text "
-         "and an email once the new address is accepted, normally within 2 hours.",
-         60, "courier-liaison", "a2", None, True),
-        ("customer", "message", "Great, thanks a lot for sorting it.", 30, None, "c", None, False),
-        ENDED,
-    ]),
+    "handoff_text_only": (
+        12,
+        [
+            GREETING,
+            (
+                "customer",
+                "message",
+                "I'd like to change the delivery address on order {order}, I'm moving house next week "
+                "and the {product} is due to arrive on Monday.",
+                40,
+                None,
+                "c",
+                "change_address",
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "Changing the address after dispatch needs one of our team. Let me transfer you to a "
+                "delivery specialist who can update order {order} for you.",
+                4,
+                None,
+                "b",
+                None,
+                False,
+            ),
+            (
+                "agent",
+                "message",
+                "Hello {name}, this is {agent} in deliveries. Which address would you like order "
+                "{order} sent to instead?",
+                120,
+                "deliveries",
+                "a1",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "Please send it to 14 Harbour Street, Leith, EH6 6LP. Same name and phone number as "
+                "before.",
+                60,
+                None,
+                "c",
+                None,
+                True,
+            ),
+            (
+                "agent",
+                "message",
+                "Order {order} is already with the courier, so I'm moving you to our courier liaison "
+                "colleague who can change it directly.",
+                45,
+                "deliveries",
+                "a1",
+                None,
+                True,
+            ),
+            ("system", "transfer", None, 2, "courier-liaison", "a2", None, False),
+            (
+                "agent",
+                "message",
+                "Hi {name}, {agent2} here. Can you confirm the order number and the postcode of the "
+                "original address for me?",
+                150,
+                "courier-liaison",
+                "a2",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "Again? It's {order}, and the old postcode is EH3 9QP.",
+                40,
+                None,
+                "c",
+                None,
+                False,
+            ),
+            (
+                "agent",
+                "message",
+                "Thanks. The change request for order {order} is with the courier; you will get a text "
+                "and an email once the new address is accepted, normally within 2 hours.",
+                60,
+                "courier-liaison",
+                "a2",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "Great, thanks a lot for sorting it.",
+                30,
+                None,
+                "c",
+                None,
+                False,
+            ),
+            ENDED,
+        ],
+    ),
     # handoff attempted, no agent available
-    "handoff_failed": (6, [
-        GREETING,
-        ("customer", "message",
-         "My {product} arrived with a cracked screen, order {order}. I need a replacement "
-         "before the weekend, it was a birthday present.",
-         40, None, "c", "damaged_item", True),
-        ("bot", "message",
-         "You can start a return for damaged items from Your orders: choose order {order} and "
-         "select 'Arrived damaged'. Would you like the link?",
-         4, None, "b", None, True),
-        ("customer", "message",
-         "No, I need to talk to an agent about a replacement, not a return.",
-         30, None, "c", "talk_to_human", False),
-        ("bot", "message", "Sure, I'm transferring you to an agent now.", 3, None, "b", None,
-         False),
-        ("system", "handoff_initiated", None, 1, "returns", None, None, False),
-        ("system", "queued", None, 1, "returns", None, None, False),
-        ("system", "handoff_failed", None, 120, "returns", None, None, False),
-        ("bot", "message",
-         "Sorry, no agents are currently available. Our team is here Monday to Friday 8am to "
-         "8pm; please try again later or leave a message and we will email you.",
-         1, None, "b", None, False),
-        ("customer", "message", "This is useless.", 20, None, "c", None, False),
-        ENDED,
-    ]),
+    "handoff_failed": (
+        6,
+        [
+            GREETING,
+            (
+                "customer",
+                "message",
+                "My {product} arrived with a cracked screen, order {order}. I need a replacement "
+                "before the weekend, it was a birthday present.",
+                40,
+                None,
+                "c",
+                "damaged_item",
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "You can start a return for damaged items from Your orders: choose order {order} and "
+                "select 'Arrived damaged'. Would you like the link?",
+                4,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "No, I need to talk to an agent about a replacement, not a return.",
+                30,
+                None,
+                "c",
+                "talk_to_human",
+                False,
+            ),
+            (
+                "bot",
+                "message",
+                "Sure, I'm transferring you to an agent now.",
+                3,
+                None,
+                "b",
+                None,
+                False,
+            ),
+            ("system", "handoff_initiated", None, 1, "returns", None, None, False),
+            ("system", "queued", None, 1, "returns", None, None, False),
+            ("system", "handoff_failed", None, 120, "returns", None, None, False),
+            (
+                "bot",
+                "message",
+                "Sorry, no agents are currently available. Our team is here Monday to Friday 8am to "
+                "8pm; please try again later or leave a message and we will email you.",
+                1,
+                None,
+                "b",
+                None,
+                False,
+            ),
+            ("customer", "message", "This is useless.", 20, None, "c", None, False),
+            ENDED,
+        ],
+    ),
     # queued, the customer gives up before an agent joins
-    "abandoned_in_queue": (6, [
-        GREETING,
-        ("customer", "message", "speak to a human", 20, None, "c", "talk_to_human", False),
-        ("bot", "message",
-         "Okay, I'm putting you through to the next available advisor. You are number {qpos} "
-         "in the queue.",
-         3, None, "b", None, False),
-        ("system", "handoff_initiated", None, 1, "billing", None, None, False),
-        ("system", "queued", None, 1, "billing", None, None, False),
-        ("customer", "message",
-         "I was charged twice for order {order}, once on the 2nd and again on the 4th, the same "
-         "amount both times. Can someone look at this?",
-         60, None, "c", None, True),
-        ("bot", "message",
-         "Thanks for your patience, you're still in the queue. The estimated wait is about "
-         "{wait} minutes.",
-         240, None, "b", None, True),
-        ("customer", "message", "hello? is anyone there?", 400, None, "c", None, False),
-        ENDED,
-    ]),
+    "abandoned_in_queue": (
+        6,
+        [
+            GREETING,
+            ("customer", "message", "speak to a human", 20, None, "c", "talk_to_human", False),
+            (
+                "bot",
+                "message",
+                "Okay, I'm putting you through to the next available advisor. You are number {qpos} "
+                "in the queue.",
+                3,
+                None,
+                "b",
+                None,
+                False,
+            ),
+            ("system", "handoff_initiated", None, 1, "billing", None, None, False),
+            ("system", "queued", None, 1, "billing", None, None, False),
+            (
+                "customer",
+                "message",
+                "I was charged twice for order {order}, once on the 2nd and again on the 4th, the same "
+                "amount both times. Can someone look at this?",
+                60,
+                None,
+                "c",
+                None,
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "Thanks for your patience, you're still in the queue. The estimated wait is about "
+                "{wait} minutes.",
+                240,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            ("customer", "message", "hello? is anyone there?", 400, None, "c", None, False),
+            ENDED,
+        ],
+    ),
     # the bot does not understand; the customer leaves
-    "fallback_abandoned": (12, [
-        GREETING,
-        ("customer", "message",
-         "can I use my gift card and a discount code together on the same order, and does the "
-         "discount apply to the delivery charge as well?",
-         40, None, "c", "promo", True),
-        ("bot", "message",
-         "Sorry, I didn't understand that. You can ask me about orders, deliveries, returns and "
-         "refunds, or type 'menu' to see everything I can help with.",
-         3, None, "b", None, True),
-        ("customer", "message",
-         "gift card plus discount code on one order, is that allowed or not?",
-         30, None, "c", None, True),
-        ("bot", "message",
-         "Hmm, I'm not sure I understand. Could you rephrase that? For example: 'track my "
-         "order' or 'start a return'.",
-         3, None, "b", None, True),
-        ("customer", "message", "discount code + gift card", 25, None, "c", None, False),
-        ("bot", "message",
-         "I'm still learning and don't have an answer to that yet. I can help with tracking an "
-         "order, returns, refunds and account settings.",
-         3, None, "b", None, True),
-        ("customer", "message", "never mind, this doesn't help at all", 30, None, "c", None,
-         False),
-        ENDED,
-    ]),
+    "fallback_abandoned": (
+        12,
+        [
+            GREETING,
+            (
+                "customer",
+                "message",
+                "can I use my gift card and a discount code together on the same order, and does the "
+                "discount apply to the delivery charge as well?",
+                40,
+                None,
+                "c",
+                "promo",
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "Sorry, I didn't understand that. You can ask me about orders, deliveries, returns and "
+                "refunds, or type 'menu' to see everything I can help with.",
+                3,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "gift card plus discount code on one order, is that allowed or not?",
+                30,
+                None,
+                "c",
+                None,
+                True,
+            ),
+            (
+                "bot",
+                "message",
+                "Hmm, I'm not sure I understand. Could you rephrase that? For example: 'track my "
+                "order' or 'start a return'.",
+                3,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            ("customer", "message", "discount code + gift card", 25, None, "c", None, False),
+            (
+                "bot",
+                "message",
+                "I'm still learning and don't have an answer to that yet. I can help with tracking an "
+                "order, returns, refunds and account settings.",
+                3,
+                None,
+                "b",
+                None,
+                True,
+            ),
+            (
+                "customer",
+                "message",
+                "never mind, this doesn't help at all",
+                30,
+                None,
+                "c",
+                None,
+                False,
+            ),
+            ENDED,
+        ],
+    ),
     # the greeting only
     "unengaged": (6, [GREETING, ENDED]),
 }
@@ -308,11 +674,41 @@ PADDING = [
     "Opening hours for our stores are listed on the store finder page.",
     "We never ask for your full card number in chat.",
 ]
-NAMES = ["Alex", "Sam", "Priya", "Jordan", "Maria", "Tom", "Aisha", "Chen", "Olivia", "Lukas",
-         "Fatima", "Noah", "Emma", "Kwame", "Sofia", "Ravi", "Hannah", "Mateo", "Yuki", "Grace"]
+NAMES = [
+    "Alex",
+    "Sam",
+    "Priya",
+    "Jordan",
+    "Maria",
+    "Tom",
+    "Aisha",
+    "Chen",
+    "Olivia",
+    "Lukas",
+    "Fatima",
+    "Noah",
+    "Emma",
+    "Kwame",
+    "Sofia",
+    "Ravi",
+    "Hannah",
+    "Mateo",
+    "Yuki",
+    "Grace",
+]
 AGENTS = ["Dana", "Marcus", "Ines", "Peter", "Leila", "Owen", "Ruth", "Karim", "Nina", "Jake"]
-PRODUCTS = ["coffee machine", "desk lamp", "pair of trainers", "tablet", "winter coat",
-            "blender", "phone case", "garden chair", "printer", "rucksack"]
+PRODUCTS = [
+    "coffee machine",
+    "desk lamp",
+    "pair of trainers",
+    "tablet",
+    "winter coat",
+    "blender",
+    "phone case",
+    "garden chair",
+    "printer",
+    "rucksack",
+]
 QUEUES = ["refunds", "orders", "payments", "returns"]
 CHANNELS = ["web"] * 11 + ["app"] * 6 + ["whatsapp"] * 3
 
@@ -429,8 +825,13 @@ def generate(path: Path, messages: int, seed: int) -> dict[str, Any]:
         FROM filled
         """,
         {
-            "seed": seed, "names": NAMES, "agents": AGENTS, "products": PRODUCTS,
-            "queues": QUEUES, "channels": CHANNELS, "padding": PADDING,
+            "seed": seed,
+            "names": NAMES,
+            "agents": AGENTS,
+            "products": PRODUCTS,
+            "queues": QUEUES,
+            "channels": CHANNELS,
+            "padding": PADDING,
         },
     )
     # Logs arrive in time order, conversations interleaved.
@@ -532,8 +933,12 @@ def worker_stages(data: Path, workdir: Path) -> dict[str, Any]:
     }
     db.close()
     return {
-        "seconds": clock.seconds, "rss_after": clock.rss_after, "report_bytes": report_bytes,
-        "db_bytes": (workdir / "stages.duckdb").stat().st_size, "notes": notes, "facts": facts,
+        "seconds": clock.seconds,
+        "rss_after": clock.rss_after,
+        "report_bytes": report_bytes,
+        "db_bytes": (workdir / "stages.duckdb").stat().st_size,
+        "notes": notes,
+        "facts": facts,
     }
 
 
@@ -555,7 +960,9 @@ def worker_e2e(data: Path, workdir: Path) -> dict[str, Any]:
             notes.append("end-to-end ran without the report (no analyzer.report in this checkout)")
         db.close()
     return {
-        "seconds": clock.seconds, "rss_after": clock.rss_after, "report_bytes": report_bytes,
+        "seconds": clock.seconds,
+        "rss_after": clock.rss_after,
+        "report_bytes": report_bytes,
         "notes": notes,
     }
 
@@ -583,15 +990,27 @@ def run_worker(kind: str, data: Path, scratch: Path, source: Path) -> dict[str, 
     workdir = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=scratch))
     try:
         proc = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--worker", kind,
-             "--data", str(data), "--workdir", str(workdir), "--source", str(source)],
-            capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--worker",
+                kind,
+                "--data",
+                str(data),
+                "--workdir",
+                str(workdir),
+                "--source",
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode != 0:
             sys.stderr.write(proc.stdout + proc.stderr)
             raise SystemExit(f"{kind} worker failed with exit code {proc.returncode}")
         line = next(ln for ln in reversed(proc.stdout.splitlines()) if ln.startswith(RESULT_PREFIX))
-        result: dict[str, Any] = json.loads(line[len(RESULT_PREFIX):])
+        result: dict[str, Any] = json.loads(line[len(RESULT_PREFIX) :])
         result["peak_rss"] = max(result["rss_after"].values())
         return result
     finally:
@@ -615,8 +1034,9 @@ def _verdict(ok: bool) -> str:
 
 def _revision(source: Path) -> str:
     def git(*cmd: str) -> str:
-        proc = subprocess.run(["git", "-C", str(source), *cmd], capture_output=True, text=True,
-                              check=False)
+        proc = subprocess.run(
+            ["git", "-C", str(source), *cmd], capture_output=True, text=True, check=False
+        )
         return proc.stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "not a git checkout"
@@ -640,13 +1060,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--messages", type=int, default=1_000_000, help="about how many messages")
     ap.add_argument("--runs", type=int, default=3, help="runs per pipeline (medians reported)")
     ap.add_argument("--seed", type=int, default=7, help="seed of the synthetic data")
-    ap.add_argument("--out-dir", type=Path, default=HERE / "data",
-                    help="where the data file and scratch databases go (default benchmarks/data)")
-    ap.add_argument("--keep-data", action="store_true",
-                    help="keep the JSONL file (and reuse it next time with the same size and seed)")
+    ap.add_argument(
+        "--out-dir",
+        type=Path,
+        default=HERE / "data",
+        help="where the data file and scratch databases go (default benchmarks/data)",
+    )
+    ap.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="keep the JSONL file (and reuse it next time with the same size and seed)",
+    )
     ap.add_argument("--json", type=Path, help="also write every figure to this JSON file")
-    ap.add_argument("--source", type=Path, default=HERE.parent,
-                    help="checkout whose analyzer package is measured (default: this one)")
+    ap.add_argument(
+        "--source",
+        type=Path,
+        default=HERE.parent,
+        help="checkout whose analyzer package is measured (default: this one)",
+    )
     ap.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
@@ -690,8 +1121,10 @@ def main(argv: list[str] | None = None) -> int:
                 r = run_worker(kind, data, scratch, source)
                 results[kind].append(r)
                 secs = ", ".join(f"{k.strip()} {v:.2f}s" for k, v in r["seconds"].items())
-                print(f"run {run}/{args.runs} {kind}: {secs}; peak RSS {_gb(r['peak_rss'])}",
-                      flush=True)
+                print(
+                    f"run {run}/{args.runs} {kind}: {secs}; peak RSS {_gb(r['peak_rss'])}",
+                    flush=True,
+                )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         if not args.keep_data:
@@ -700,8 +1133,9 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarise(results)
     print_summary(results, summary)
     if args.json:
-        args.json.write_text(json.dumps({"summary": summary, "runs": results}, indent=2,
-                                        default=str))
+        args.json.write_text(
+            json.dumps({"summary": summary, "runs": results}, indent=2, default=str)
+        )
     return 0
 
 
@@ -711,8 +1145,12 @@ def summarise(results: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         for stage in runs[0]["seconds"]:
             medians[stage] = statistics.median(r["seconds"][stage] for r in runs)
     rows = results["baseline"][0]["rows"]
-    reports = [r["report_bytes"] for k in ("stages", "end-to-end") for r in results[k]
-               if r.get("report_bytes")]
+    reports = [
+        r["report_bytes"]
+        for k in ("stages", "end-to-end")
+        for r in results[k]
+        if r.get("report_bytes")
+    ]
     return {
         "messages": rows,
         "medians": medians,
@@ -729,34 +1167,56 @@ def print_summary(results: dict[str, list[dict[str, Any]]], s: dict[str, Any]) -
     n = s["messages"]
     print()
     print(f"{n:,} messages, median of {s['runs']} run(s) per figure")
-    print(f"{'stage':<20} {'median s':>9} {'messages/s':>12} {'x baseline':>11} "
-          f"{'peak RSS so far':>16}")
+    print(
+        f"{'stage':<20} {'median s':>9} {'messages/s':>12} {'x baseline':>11} "
+        f"{'peak RSS so far':>16}"
+    )
     for stage, secs in s["medians"].items():
-        rss = next((runs[0]["rss_after"][stage] for runs in results.values()
-                    if stage in runs[0]["rss_after"]), None)
-        print(f"{stage:<20} {secs:>9.2f} {n / secs if secs else float('inf'):>12,.0f} "
-              f"{secs / base:>10.2f}x {_gb(rss) if rss else '':>16}")
+        rss = next(
+            (
+                runs[0]["rss_after"][stage]
+                for runs in results.values()
+                if stage in runs[0]["rss_after"]
+            ),
+            None,
+        )
+        print(
+            f"{stage:<20} {secs:>9.2f} {n / secs if secs else float('inf'):>12,.0f} "
+            f"{secs / base:>10.2f}x {_gb(rss) if rss else '':>16}"
+        )
     print()
-    print(f"end-to-end / baseline : {s['e2e_ratio']:.2f}x (target <= {TARGET_E2E_RATIO:g}x) "
-          f"{_verdict(s['e2e_ratio'] <= TARGET_E2E_RATIO)}")
-    print(f"detectors / load      : {s['detectors_load_ratio']:.2f}x "
-          f"(target <= {TARGET_DETECTORS_LOAD_RATIO:g}x) "
-          f"{_verdict(s['detectors_load_ratio'] <= TARGET_DETECTORS_LOAD_RATIO)}")
+    print(
+        f"end-to-end / baseline : {s['e2e_ratio']:.2f}x (target <= {TARGET_E2E_RATIO:g}x) "
+        f"{_verdict(s['e2e_ratio'] <= TARGET_E2E_RATIO)}"
+    )
+    print(
+        f"detectors / load      : {s['detectors_load_ratio']:.2f}x "
+        f"(target <= {TARGET_DETECTORS_LOAD_RATIO:g}x) "
+        f"{_verdict(s['detectors_load_ratio'] <= TARGET_DETECTORS_LOAD_RATIO)}"
+    )
     if s["report_bytes"] is None:
-        print(f"report size           : not measured (no analyzer.report) "
-              f"(target < {TARGET_REPORT_MB:g} MB)")
+        print(
+            f"report size           : not measured (no analyzer.report) "
+            f"(target < {TARGET_REPORT_MB:g} MB)"
+        )
     else:
         ok = s["report_bytes"] < TARGET_REPORT_MB * 1e6
-        print(f"report size           : {_mb(s['report_bytes'])} "
-              f"(target < {TARGET_REPORT_MB:g} MB) {_verdict(ok)}")
+        print(
+            f"report size           : {_mb(s['report_bytes'])} "
+            f"(target < {TARGET_REPORT_MB:g} MB) {_verdict(ok)}"
+        )
     for kind, rss in s["peak_rss"].items():
-        print(f"peak RSS {kind:<13}: {_gb(rss)} (target < {TARGET_RSS_GB:g} GB) "
-              f"{_verdict(rss < TARGET_RSS_GB * 1e9)}")
+        print(
+            f"peak RSS {kind:<13}: {_gb(rss)} (target < {TARGET_RSS_GB:g} GB) "
+            f"{_verdict(rss < TARGET_RSS_GB * 1e9)}"
+        )
     facts = results["stages"][0]["facts"]
     print()
-    print(f"database: {facts['events']:,} events, {facts['rejects']:,} rejects, "
-          f"{facts['conversations']:,} conversations, {facts['flags']:,} flags, "
-          f"file {_mb(results['stages'][0]['db_bytes'])}")
+    print(
+        f"database: {facts['events']:,} events, {facts['rejects']:,} rejects, "
+        f"{facts['conversations']:,} conversations, {facts['flags']:,} flags, "
+        f"file {_mb(results['stages'][0]['db_bytes'])}"
+    )
     print("outcomes: " + ", ".join(f"{k} {v:,}" for k, v in facts["outcomes"]))
     if facts["flag_counts"]:
         print("flags: " + ", ".join(f"{k} {v:,}" for k, v in facts["flag_counts"]))

@@ -34,8 +34,12 @@ def build(n: int) -> Path:
     target = DATA / f"canonical_{n}.jsonl"
     if target.exists():
         return target
-    records = [json.loads(line) for p in sorted((ROOT / "sample_logs").glob("*.jsonl"))
-               for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = [
+        json.loads(line)
+        for p in sorted((ROOT / "sample_logs").glob("*.jsonl"))
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     DATA.mkdir(parents=True, exist_ok=True)
     written = 0
     with target.open("w", encoding="utf-8") as fh:
@@ -71,8 +75,14 @@ def main() -> None:
     from analyzer.spark_job import spark_run
 
     start = time.perf_counter()
-    spark = spark_session(None, **{"spark.master": master, "spark.sql.shuffle.partitions": "8",
-                                   "spark.driver.memory": "8g"})
+    spark = spark_session(
+        None,
+        **{
+            "spark.master": master,
+            "spark.sql.shuffle.partitions": "8",
+            "spark.driver.memory": "8g",
+        },
+    )
     spark.sparkContext.setLogLevel("ERROR")
     startup = time.perf_counter() - start
     config = load_config()
@@ -87,9 +97,15 @@ def main() -> None:
         spark.stop()
 
     d, s = statistics.median(duck), statistics.median(sparks)
-    print(f"duckdb  load+derive          median {d:7.1f} s  {n / d:>10,.0f} messages/s  runs {duck}")
-    print(f"spark   {master:<10} run+write median {s:7.1f} s  {n / s:>10,.0f} messages/s  runs {sparks}")
-    print(f"spark session start {startup:.1f} s (not in the timings); spark / duckdb = {s / d:.1f}x")
+    print(
+        f"duckdb  load+derive          median {d:7.1f} s  {n / d:>10,.0f} messages/s  runs {duck}"
+    )
+    print(
+        f"spark   {master:<10} run+write median {s:7.1f} s  {n / s:>10,.0f} messages/s  runs {sparks}"
+    )
+    print(
+        f"spark session start {startup:.1f} s (not in the timings); spark / duckdb = {s / d:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -53,8 +53,11 @@ def _label(sql: str) -> str:
 def _select_part(sql: str) -> str | None:
     """The query a statement runs, when it can be re-run harmlessly under EXPLAIN ANALYZE."""
     body = sql.strip().rstrip(";")
-    m = re.match(r"(?is)^\s*(CREATE (OR REPLACE )?(TEMP )?TABLE \w+ AS|INSERT INTO \w+( BY NAME)?)"
-                 r"\s*(.*)$", body)
+    m = re.match(
+        r"(?is)^\s*(CREATE (OR REPLACE )?(TEMP )?TABLE \w+ AS|INSERT INTO \w+( BY NAME)?)"
+        r"\s*(.*)$",
+        body,
+    )
     if m:
         body = m.group(5)
     elif not re.match(r"(?is)^\s*(WITH|SELECT)\b", body):
@@ -65,11 +68,20 @@ def _select_part(sql: str) -> str | None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("data", type=Path, help="a canonical JSONL file (see bench_pipeline.py)")
-    ap.add_argument("--source", type=Path, default=HERE.parent,
-                    help="checkout whose analyzer package is profiled (default: this one)")
+    ap.add_argument(
+        "--source",
+        type=Path,
+        default=HERE.parent,
+        help="checkout whose analyzer package is profiled (default: this one)",
+    )
     ap.add_argument("--memory-limit", help="SET memory_limit to this first (e.g. 1GB)")
-    ap.add_argument("--explain", type=int, default=0, metavar="N",
-                    help="EXPLAIN ANALYZE the N slowest statements")
+    ap.add_argument(
+        "--explain",
+        type=int,
+        default=0,
+        metavar="N",
+        help="EXPLAIN ANALYZE the N slowest statements",
+    )
     ap.add_argument("--top", type=int, default=15, help="how many statements to list")
     args = ap.parse_args()
     sys.path.insert(0, str(args.source.resolve()))

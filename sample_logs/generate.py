@@ -25,45 +25,113 @@ TRUTH_PATH = HERE.parent / "tests" / "fixtures" / "sample_truth.csv"
 VERSION_SWITCH = datetime(2026, 10, 21, 2, 0, tzinfo=UTC)  # bot_version changes once
 BOT_VERSIONS = ("2026.09.1", "2026.10.2")
 # (outcome, resolution) -> number of conversations; 1,200 in all
-OUTCOMES = {("unengaged", ""): 50, ("bot_resolved", "confirmed"): 310,
-            ("bot_resolved", "assumed"): 275, ("abandoned", ""): 105, ("handed_off", ""): 460}
-FLAGS = ("customer_repeated", "agent_reasked", "missing_transition", "misroute",
-         "ignored_handoff_request", "long_queue_wait", "abandoned_in_queue", "bot_loop",
-         "handoff_failed", "ping_pong")
+OUTCOMES = {
+    ("unengaged", ""): 50,
+    ("bot_resolved", "confirmed"): 310,
+    ("bot_resolved", "assumed"): 275,
+    ("abandoned", ""): 105,
+    ("handed_off", ""): 460,
+}
+FLAGS = (
+    "customer_repeated",
+    "agent_reasked",
+    "missing_transition",
+    "misroute",
+    "ignored_handoff_request",
+    "long_queue_wait",
+    "abandoned_in_queue",
+    "bot_loop",
+    "handoff_failed",
+    "ping_pong",
+)
 PER_FLAG = 31  # handed-off conversations that get each flag as their main pattern
 NO_AGENT = {"handoff_failed", "abandoned_in_queue"}
-NEEDS_AGENT = {"customer_repeated", "agent_reasked", "missing_transition", "misroute",
-               "long_queue_wait", "ping_pong"}
+NEEDS_AGENT = {
+    "customer_repeated",
+    "agent_reasked",
+    "missing_transition",
+    "misroute",
+    "long_queue_wait",
+    "ping_pong",
+}
 EVENT_SHARE = 0.70  # of handed-off conversations; the rest are plain text logs
 
 CHANNELS = {"web": 45, "mobile_app": 25, "whatsapp": 18, "sms": 12}
 LOCALES = {"en-GB": 55, "en-US": 25, "en-IE": 10, "en-AU": 10}
-TZ_OFFSETS = {"en-GB": ["+01:00", "+00:00"], "en-IE": ["+01:00"], "en-US": ["-05:00", "-04:00"],
-              "en-AU": ["+11:00", "+10:00"]}
+TZ_OFFSETS = {
+    "en-GB": ["+01:00", "+00:00"],
+    "en-IE": ["+01:00"],
+    "en-US": ["-05:00", "-04:00"],
+    "en-AU": ["+11:00", "+10:00"],
+}
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 11, 11, 11, 10, 10, 9, 9, 9, 10, 10, 8, 6, 4, 2]
 GAPS = {"customer": (5, 60), "bot": (1, 4), "agent": (10, 80), "system": (1, 3), "event": (1, 2)}
 QUEUES = ("billing", "tech_support", "orders", "returns", "accounts")
-TEAM = {"billing": "billing", "tech_support": "technical support", "orders": "orders",
-        "returns": "returns", "accounts": "accounts"}
-AGENT_NAMES = ("Priya|Tom|Aisha|Ben|Chloe|Dev|Ella|Femi|Grace|Hugo|Isla|Jack|Kemi|Liam|Maya|Noah|"
-               "Olga|Pete|Quinn|Rosa|Sam|Tariq|Uma|Vic|Will|Yara|Zoe|Alex|Bea|Carl|Dina|Eli|Fran|"
-               "Gus|Hana|Ivan|Jo|Kai|Lena|Marco")  # agent-N is the N-th name ("|"-separated)
+TEAM = {
+    "billing": "billing",
+    "tech_support": "technical support",
+    "orders": "orders",
+    "returns": "returns",
+    "accounts": "accounts",
+}
+AGENT_NAMES = (
+    "Priya|Tom|Aisha|Ben|Chloe|Dev|Ella|Femi|Grace|Hugo|Isla|Jack|Kemi|Liam|Maya|Noah|"
+    "Olga|Pete|Quinn|Rosa|Sam|Tariq|Uma|Vic|Will|Yara|Zoe|Alex|Bea|Carl|Dina|Eli|Fran|"
+    "Gus|Hana|Ivan|Jo|Kai|Lena|Marco"
+)  # agent-N is the N-th name ("|"-separated)
 # intent -> (queue, kind of identifier the customer gives)
-INTENTS = {"order_status": ("orders", "order"), "delivery_problem": ("orders", "tracking"),
-           "refund": ("returns", "order"), "billing_dispute": ("billing", "invoice"),
-           "password_reset": ("tech_support", "email"),
-           "cancel_subscription": ("accounts", "account"), "update_address": ("accounts", "phone")}
+INTENTS = {
+    "order_status": ("orders", "order"),
+    "delivery_problem": ("orders", "tracking"),
+    "refund": ("returns", "order"),
+    "billing_dispute": ("billing", "invoice"),
+    "password_reset": ("tech_support", "email"),
+    "cancel_subscription": ("accounts", "account"),
+    "update_address": ("accounts", "phone"),
+}
 INTENT_WEIGHTS = (24, 14, 14, 12, 14, 10, 12)
 ROUTED = {"billing_dispute", "cancel_subscription"}  # intents the bot routes to a human
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-TOPIC = {"order_status": "your order", "delivery_problem": "a missing parcel",
-         "refund": "a refund", "billing_dispute": "a charge on your bill",
-         "password_reset": "logging in", "cancel_subscription": "cancelling your subscription",
-         "update_address": "changing your address"}
-FIRST = ("james", "sarah", "mohammed", "emma", "oliver", "amelia", "raj", "chloe", "tom", "lucy",
-         "dan", "nina", "aoife", "wei")
-LAST = ("smith", "jones", "patel", "khan", "brown", "wilson", "taylor", "evans", "murphy", "okafor",
-        "nguyen", "garcia")
+TOPIC = {
+    "order_status": "your order",
+    "delivery_problem": "a missing parcel",
+    "refund": "a refund",
+    "billing_dispute": "a charge on your bill",
+    "password_reset": "logging in",
+    "cancel_subscription": "cancelling your subscription",
+    "update_address": "changing your address",
+}
+FIRST = (
+    "james",
+    "sarah",
+    "mohammed",
+    "emma",
+    "oliver",
+    "amelia",
+    "raj",
+    "chloe",
+    "tom",
+    "lucy",
+    "dan",
+    "nina",
+    "aoife",
+    "wei",
+)
+LAST = (
+    "smith",
+    "jones",
+    "patel",
+    "khan",
+    "brown",
+    "wilson",
+    "taylor",
+    "evans",
+    "murphy",
+    "okafor",
+    "nguyen",
+    "garcia",
+)
+
 
 # ---- phrase banks: "|" separates alternatives; customer phrases also get typos, text-speak,
 # ---- lower case and dropped punctuation (Conv.vary); {slots} are filled per conversation.
@@ -71,229 +139,371 @@ def _p(text: str) -> list[str]:
     return text.split("|")
 
 
-GREETING = _p("Hi! I'm Ava, the virtual assistant. How can I help today?|Hello 👋 I'm the Example "
-              "Shop assistant. What can I do for you?|Hi there! Ask me about orders, returns, "
-              "billing or your account.|Welcome back! How can I help?|Hey! I'm a bot, but I can "
-              "sort most things. What's up?")
+GREETING = _p(
+    "Hi! I'm Ava, the virtual assistant. How can I help today?|Hello 👋 I'm the Example "
+    "Shop assistant. What can I do for you?|Hi there! Ask me about orders, returns, "
+    "billing or your account.|Welcome back! How can I help?|Hey! I'm a bot, but I can "
+    "sort most things. What's up?"
+)
 ISSUE = {  # intent -> (with an identifier {ref}, without one)
-    "order_status": (_p("where is my order? it's {ref}|{ref} hasn't arrived yet|Hi, can you tell "
-                        "me the status of {ref}?|I ordered last week, {ref}, and still nothing|any "
-                        "update on {ref}|checking on {ref}, it still says processing"),
-                     _p("where is my order|hi my order hasn't turned up yet|can you check an order "
-                        "for me?|order status please")),
-    "delivery_problem": (_p("my parcel {ref} says delivered but it's not here|the courier lost my "
-                            "package, {ref}|{ref} has been stuck in transit for a week|delivery "
-                            "failed for {ref}, nobody knocked"),
-                         _p("my parcel never arrived|the driver left my package in the rain|"
-                            "delivery says attempted but I was home all day")),
-    "refund": (_p("I returned {ref} two weeks ago and still no refund|when will I get my money "
-                  "back for {ref}?|I want a refund for {ref}, it arrived broken|refund for {ref} "
-                  "please, wrong size"),
-               _p("how do I get a refund|I sent an item back and haven't been refunded|i want my "
-                  "money back")),
-    "billing_dispute": (_p("I've been charged twice on {ref}|{ref} is wrong, I was billed for 3 "
-                           "months not 1|why is {ref} so high??|I don't recognise the charge on "
-                           "{ref}"),
-                        _p("there's a charge on my card I don't recognise|I was overcharged this "
-                           "month|my bill is wrong")),
-    "password_reset": (_p("I can't log in, my email is {ref}|reset password for {ref} please|"
-                          "password reset email never arrives at {ref}|locked out of my account "
-                          "({ref})"),
-                       _p("I forgot my password|can't log in|the reset link doesn't work")),
-    "cancel_subscription": (_p("I want to cancel my subscription, {ref}|please cancel {ref}|how do "
-                               "I cancel? it's {ref}|cancel the membership on {ref} asap"),
-                            _p("I want to cancel my subscription|how do I cancel|stop charging "
-                               "me, cancel everything")),
-    "update_address": (_p("I moved house and need to update my address, my number is {ref}|can "
-                          "you change the delivery address on my account? phone is {ref}|new "
-                          "address please, account phone {ref}"),
-                       _p("I need to change my address|how do I update my delivery address|wrong "
-                          "address on my account")),
+    "order_status": (
+        _p(
+            "where is my order? it's {ref}|{ref} hasn't arrived yet|Hi, can you tell "
+            "me the status of {ref}?|I ordered last week, {ref}, and still nothing|any "
+            "update on {ref}|checking on {ref}, it still says processing"
+        ),
+        _p(
+            "where is my order|hi my order hasn't turned up yet|can you check an order "
+            "for me?|order status please"
+        ),
+    ),
+    "delivery_problem": (
+        _p(
+            "my parcel {ref} says delivered but it's not here|the courier lost my "
+            "package, {ref}|{ref} has been stuck in transit for a week|delivery "
+            "failed for {ref}, nobody knocked"
+        ),
+        _p(
+            "my parcel never arrived|the driver left my package in the rain|"
+            "delivery says attempted but I was home all day"
+        ),
+    ),
+    "refund": (
+        _p(
+            "I returned {ref} two weeks ago and still no refund|when will I get my money "
+            "back for {ref}?|I want a refund for {ref}, it arrived broken|refund for {ref} "
+            "please, wrong size"
+        ),
+        _p(
+            "how do I get a refund|I sent an item back and haven't been refunded|i want my "
+            "money back"
+        ),
+    ),
+    "billing_dispute": (
+        _p(
+            "I've been charged twice on {ref}|{ref} is wrong, I was billed for 3 "
+            "months not 1|why is {ref} so high??|I don't recognise the charge on "
+            "{ref}"
+        ),
+        _p(
+            "there's a charge on my card I don't recognise|I was overcharged this "
+            "month|my bill is wrong"
+        ),
+    ),
+    "password_reset": (
+        _p(
+            "I can't log in, my email is {ref}|reset password for {ref} please|"
+            "password reset email never arrives at {ref}|locked out of my account "
+            "({ref})"
+        ),
+        _p("I forgot my password|can't log in|the reset link doesn't work"),
+    ),
+    "cancel_subscription": (
+        _p(
+            "I want to cancel my subscription, {ref}|please cancel {ref}|how do "
+            "I cancel? it's {ref}|cancel the membership on {ref} asap"
+        ),
+        _p("I want to cancel my subscription|how do I cancel|stop charging me, cancel everything"),
+    ),
+    "update_address": (
+        _p(
+            "I moved house and need to update my address, my number is {ref}|can "
+            "you change the delivery address on my account? phone is {ref}|new "
+            "address please, account phone {ref}"
+        ),
+        _p(
+            "I need to change my address|how do I update my delivery address|wrong "
+            "address on my account"
+        ),
+    ),
 }
-SHORT = {"order_status": _p("where is my order|order status|track my order"),
-         "delivery_problem": _p("my parcel is missing|where is my parcel|package not delivered"),
-         "refund": _p("refund|I want my money back|refund status"),
-         "billing_dispute": _p("wrong charge|I was charged twice|bill is wrong"),
-         "password_reset": _p("reset password|can't login|password"),
-         "cancel_subscription": _p("cancel subscription|cancel|end my membership"),
-         "update_address": _p("change address|update address|new address")}
-REPHRASE = _p("{short}|no. {short}|I said {short}|ugh, {short}|?? {short}|let me try again: "
-              "{short}|{short}!!|what? {short}")
-ASK_REF = {"order": _p("Sure, what's your order number?|Can you give me the order number?"),
-           "invoice": _p("Which invoice is it? The number starts with INV."),
-           "tracking": _p("Can you share the tracking number?|Do you have a tracking number?"),
-           "email": _p("What's the email address on your account?"),
-           "account": _p("Could you give me your account number?"),
-           "phone": _p("What phone number is on the account?")}
+SHORT = {
+    "order_status": _p("where is my order|order status|track my order"),
+    "delivery_problem": _p("my parcel is missing|where is my parcel|package not delivered"),
+    "refund": _p("refund|I want my money back|refund status"),
+    "billing_dispute": _p("wrong charge|I was charged twice|bill is wrong"),
+    "password_reset": _p("reset password|can't login|password"),
+    "cancel_subscription": _p("cancel subscription|cancel|end my membership"),
+    "update_address": _p("change address|update address|new address"),
+}
+REPHRASE = _p(
+    "{short}|no. {short}|I said {short}|ugh, {short}|?? {short}|let me try again: "
+    "{short}|{short}!!|what? {short}"
+)
+ASK_REF = {
+    "order": _p("Sure, what's your order number?|Can you give me the order number?"),
+    "invoice": _p("Which invoice is it? The number starts with INV."),
+    "tracking": _p("Can you share the tracking number?|Do you have a tracking number?"),
+    "email": _p("What's the email address on your account?"),
+    "account": _p("Could you give me your account number?"),
+    "phone": _p("What phone number is on the account?"),
+}
 GIVE_REF = _p("{ref}|it's {ref}|sure, {ref}|{ref} i think|here you go: {ref}|{ref}.")
 ANSWER = {  # the bot's (non-fallback) answers
-    "order_status": _p("Thanks! {ref} was dispatched on {day} and should arrive within 2 working "
-                       "days.|I found {ref}: it's out for delivery today 🚚|{ref} is being packed "
-                       "and will ship by {day}. You'll get an email with tracking."),
-    "delivery_problem": _p("I've checked {ref}: the courier marked it as left with a neighbour on "
-                           "{day}.|{ref} is held at your local depot. You can collect it or "
-                           "rebook delivery at example.com/track.|The courier will re-attempt "
-                           "delivery of {ref} on {day}."),
-    "refund": _p("Your refund for {ref} was issued on {day}; it can take 3-5 working days to show."
-                 "|We received the return for {ref}. The refund is on its way to your original "
-                 "payment method.|You can request a refund for {ref} at example.com/returns, it "
-                 "takes 2 minutes."),
-    "billing_dispute": _p("{ref} includes a one-off setup fee of £4.99, that's why it's higher.|"
-                          "The second charge on {ref} is a pending authorisation; it drops off "
-                          "within 3 days."),
-    "password_reset": _p("I've sent a reset link to {ref}. It's valid for 30 minutes.|Done! Check "
-                         "{ref} for a reset email (and your spam folder)."),
-    "cancel_subscription": _p("You can cancel {ref} any time under Settings > Subscription > "
-                              "Cancel.|I've scheduled {ref} to cancel at the end of this billing "
-                              "period."),
-    "update_address": _p("You can update your address under Account > Addresses. Changes apply to "
-                         "new orders.|I've sent a secure link to {ref} so you can change your "
-                         "address."),
+    "order_status": _p(
+        "Thanks! {ref} was dispatched on {day} and should arrive within 2 working "
+        "days.|I found {ref}: it's out for delivery today 🚚|{ref} is being packed "
+        "and will ship by {day}. You'll get an email with tracking."
+    ),
+    "delivery_problem": _p(
+        "I've checked {ref}: the courier marked it as left with a neighbour on "
+        "{day}.|{ref} is held at your local depot. You can collect it or "
+        "rebook delivery at example.com/track.|The courier will re-attempt "
+        "delivery of {ref} on {day}."
+    ),
+    "refund": _p(
+        "Your refund for {ref} was issued on {day}; it can take 3-5 working days to show."
+        "|We received the return for {ref}. The refund is on its way to your original "
+        "payment method.|You can request a refund for {ref} at example.com/returns, it "
+        "takes 2 minutes."
+    ),
+    "billing_dispute": _p(
+        "{ref} includes a one-off setup fee of £4.99, that's why it's higher.|"
+        "The second charge on {ref} is a pending authorisation; it drops off "
+        "within 3 days."
+    ),
+    "password_reset": _p(
+        "I've sent a reset link to {ref}. It's valid for 30 minutes.|Done! Check "
+        "{ref} for a reset email (and your spam folder)."
+    ),
+    "cancel_subscription": _p(
+        "You can cancel {ref} any time under Settings > Subscription > "
+        "Cancel.|I've scheduled {ref} to cancel at the end of this billing "
+        "period."
+    ),
+    "update_address": _p(
+        "You can update your address under Account > Addresses. Changes apply to "
+        "new orders.|I've sent a secure link to {ref} so you can change your "
+        "address."
+    ),
 }
-FALLBACK = _p("Sorry, I didn't get that.|I'm not sure I understand, could you rephrase?|Hmm, I "
-              "didn't quite catch that. Can you say it another way?|I'm still learning! Could you "
-              "try asking differently?|Sorry, I didn't understand your question.|Apologies, I "
-              "don't understand. Try something like 'track my order'.")
-CONFIRM = _p("that worked, thanks|perfect, sorted|great that's all I needed|ok got it cheers|"
-             "brilliant thank you!|thanks, that's fixed it|Lovely, thanks for your help|ah ok "
-             "thanks 👍|sorted, ta|that's great thanks|cool thx|Perfect. Thank you so much!|"
-             "got it, thanks a lot|excellent, cheers")
-BOT_BYE = _p("Glad I could help! Have a great day.|You're welcome! 😊|Happy to help. Bye for now!|"
-             "Great! If you need anything else, just ask.")
-FOLLOWUP = [("will I get an email about it?", "Yes, you'll get a confirmation email shortly."),
-            ("how long does that usually take?", "Usually 3-5 working days."),
-            ("can I do this in the app too?", "Yes! Go to Account > Help in the app."),
-            ("is there a charge for that?", "No, there's no charge for that.")]
-UNHELPFUL = _p("that doesn't help|not what I asked. forget it|useless|this isn't helping, bye|"
-               "that's not the problem at all|no that's wrong|that didn't answer my question")
-HUMAN = _p("can I talk to a real person|agent please|human|I want to speak to someone|"
-           "representative|can i speak to a human please|get me an agent|real person pls|I need "
-           "to talk to someone|let me talk to customer service|operator|Can I chat with an "
-           "actual human?")
-INSIST = _p("I said I want a HUMAN|agent. please.|no, a real person please|stop, I want to talk "
-            "to someone real|representative!!|why won't you let me speak to someone|HUMAN")
-AGAIN_HUMAN = _p("can I get the agent back?|put me back to the person please|I want the agent "
-                 "back|bring back the human pls")
-DEFLECT = _p("I can help with most things! What do you need?|Have you tried our help centre? Most "
-             "questions are answered at example.com/help|I'd love to help. Could you tell me a "
-             "bit more about the issue?|Our FAQ covers this: example.com/faq|I can answer that "
-             "for you, what's your question?")
-CLARIFY = _p("Sure, can you tell me briefly what it's about so I can find the right team?|Of "
-             "course. What's the issue, in a few words?")
+FALLBACK = _p(
+    "Sorry, I didn't get that.|I'm not sure I understand, could you rephrase?|Hmm, I "
+    "didn't quite catch that. Can you say it another way?|I'm still learning! Could you "
+    "try asking differently?|Sorry, I didn't understand your question.|Apologies, I "
+    "don't understand. Try something like 'track my order'."
+)
+CONFIRM = _p(
+    "that worked, thanks|perfect, sorted|great that's all I needed|ok got it cheers|"
+    "brilliant thank you!|thanks, that's fixed it|Lovely, thanks for your help|ah ok "
+    "thanks 👍|sorted, ta|that's great thanks|cool thx|Perfect. Thank you so much!|"
+    "got it, thanks a lot|excellent, cheers"
+)
+BOT_BYE = _p(
+    "Glad I could help! Have a great day.|You're welcome! 😊|Happy to help. Bye for now!|"
+    "Great! If you need anything else, just ask."
+)
+FOLLOWUP = [
+    ("will I get an email about it?", "Yes, you'll get a confirmation email shortly."),
+    ("how long does that usually take?", "Usually 3-5 working days."),
+    ("can I do this in the app too?", "Yes! Go to Account > Help in the app."),
+    ("is there a charge for that?", "No, there's no charge for that."),
+]
+UNHELPFUL = _p(
+    "that doesn't help|not what I asked. forget it|useless|this isn't helping, bye|"
+    "that's not the problem at all|no that's wrong|that didn't answer my question"
+)
+HUMAN = _p(
+    "can I talk to a real person|agent please|human|I want to speak to someone|"
+    "representative|can i speak to a human please|get me an agent|real person pls|I need "
+    "to talk to someone|let me talk to customer service|operator|Can I chat with an "
+    "actual human?"
+)
+INSIST = _p(
+    "I said I want a HUMAN|agent. please.|no, a real person please|stop, I want to talk "
+    "to someone real|representative!!|why won't you let me speak to someone|HUMAN"
+)
+AGAIN_HUMAN = _p(
+    "can I get the agent back?|put me back to the person please|I want the agent "
+    "back|bring back the human pls"
+)
+DEFLECT = _p(
+    "I can help with most things! What do you need?|Have you tried our help centre? Most "
+    "questions are answered at example.com/help|I'd love to help. Could you tell me a "
+    "bit more about the issue?|Our FAQ covers this: example.com/faq|I can answer that "
+    "for you, what's your question?"
+)
+CLARIFY = _p(
+    "Sure, can you tell me briefly what it's about so I can find the right team?|Of "
+    "course. What's the issue, in a few words?"
+)
 STRUGGLE = _p("Sorry, I'm struggling with this one. |Hmm, this one's beyond me. |")
-ROUTE_INTRO = {"billing_dispute": _p("Billing disputes are handled by our billing team. |I can't "
-                                     "change charges myself. "),
-               "cancel_subscription": _p("Cancellations are done by a person, I'm afraid. |I'm "
-                                         "not able to cancel that myself. ")}
-NOTICE = _p("Connecting you to an agent now.|I'll pass you to a colleague from {team} who can "
-            "help.|Let me get a specialist for you.|You've been placed in the queue, someone will "
-            "be with you shortly.|Transferring you to our support team.|One moment while I bring "
-            "in a member of our team.|A human agent will take it from here.|I'm handing this over "
-            "to our {team} team now, they'll be with you soon.|Please hold on, I'm putting you "
-            "through to a person.|OK! I've asked one of our {team} specialists to join this chat."
-            "|Hang tight, a team member will join shortly.|Routing you to a live agent...|Let me "
-            "connect you with a colleague.|You're now in the queue for the {team} team.")
-FAILED_MSG = _p("Sorry, no agents are available right now. Please try again later.|All our "
-                "agents are busy at the moment and we couldn't connect you.|We couldn't connect "
-                "you to an agent (no agents available).")
-CALLBACK = _p("Would you like us to call you back on the number on your account?|I can arrange a "
-              "callback within 24 hours, would you like that?")
+ROUTE_INTRO = {
+    "billing_dispute": _p(
+        "Billing disputes are handled by our billing team. |I can't change charges myself. "
+    ),
+    "cancel_subscription": _p(
+        "Cancellations are done by a person, I'm afraid. |I'm not able to cancel that myself. "
+    ),
+}
+NOTICE = _p(
+    "Connecting you to an agent now.|I'll pass you to a colleague from {team} who can "
+    "help.|Let me get a specialist for you.|You've been placed in the queue, someone will "
+    "be with you shortly.|Transferring you to our support team.|One moment while I bring "
+    "in a member of our team.|A human agent will take it from here.|I'm handing this over "
+    "to our {team} team now, they'll be with you soon.|Please hold on, I'm putting you "
+    "through to a person.|OK! I've asked one of our {team} specialists to join this chat."
+    "|Hang tight, a team member will join shortly.|Routing you to a live agent...|Let me "
+    "connect you with a colleague.|You're now in the queue for the {team} team."
+)
+FAILED_MSG = _p(
+    "Sorry, no agents are available right now. Please try again later.|All our "
+    "agents are busy at the moment and we couldn't connect you.|We couldn't connect "
+    "you to an agent (no agents available)."
+)
+CALLBACK = _p(
+    "Would you like us to call you back on the number on your account?|I can arrange a "
+    "callback within 24 hours, would you like that?"
+)
 CALLBACK_REPLY = [("yes please", True), ("ok fine", True), ("sure", True), ("no forget it", False)]
 CALLBACK_ACK = _p("Done! Someone will call you within 24 hours.|OK, callback booked.")
 POKE = _p("hello?|anyone there?|still waiting...|hello??? it's been ages|is anyone coming")
 GIVE_UP = _p("forget it|nvm|I'll call instead|this is ridiculous, bye|don't bother")
-AGENT_HELLO = _p("Hi, I'm {name}, how can I help today?|Hello! {name} here. What can I do for "
-                 "you?|Hi there, you're through to {name}. How can I help?|Hi, my name is {name}. "
-                 "What seems to be the problem?")
-AGENT_CONTEXT = _p("Hi, I'm {name}. I can see you're asking about {aref}.|Hello, {name} from the "
-                   "{team} team here. I've read through your chat about {aref}.|Hi! {name} here, "
-                   "thanks for waiting. I've got {aref} up on my screen now.|Hi, it's {name}. I'm "
-                   "looking at {aref} now.")
-AGENT_TOPIC = _p("Hi, I'm {name}. I can see you're asking about {topic}.|Hello, {name} here, I've "
-                 "read your chat about {topic}.")
-REASK = {"order": _p("Can I have your order number?|what's the order number please?|Could you "
-                     "give me the order reference so I can look it up?"),
-         "email": _p("what's the email on the account?|Can you confirm the email address you "
-                     "registered with?"),
-         "phone": _p("could you confirm your phone number|What's the mobile number on the "
-                     "account?"),
-         "account": _p("Can I take your account number?|what's your account number please?"),
-         "invoice": _p("Which invoice is it? Can you give me the invoice number?|could you send me "
-                       "the invoice number"),
-         "tracking": _p("do you have the tracking number?|Can you give me the tracking number "
-                        "please?")}
-OTHER_KIND = {"order_status": ("email", "phone"), "delivery_problem": ("order", "email"),
-              "refund": ("email", "phone"), "billing_dispute": ("account", "email"),
-              "password_reset": ("phone", "account"), "cancel_subscription": ("email", "phone"),
-              "update_address": ("email", "account")}  # near miss: asked for, never given before
-OTHER_ASK = [("Can you confirm the postcode for the delivery?", _p("it's M1 1AE|SW1A 1AA|D02 1AB")),
-             ("What's the full name on the account?", _p("Jamie Smith|it's Sam O'Neill")),
-             ("Roughly when did this start?", _p("last Tuesday|about a week ago")),
-             ("Which device are you using?", _p("iPhone|an android phone|laptop, chrome"))]
+AGENT_HELLO = _p(
+    "Hi, I'm {name}, how can I help today?|Hello! {name} here. What can I do for "
+    "you?|Hi there, you're through to {name}. How can I help?|Hi, my name is {name}. "
+    "What seems to be the problem?"
+)
+AGENT_CONTEXT = _p(
+    "Hi, I'm {name}. I can see you're asking about {aref}.|Hello, {name} from the "
+    "{team} team here. I've read through your chat about {aref}.|Hi! {name} here, "
+    "thanks for waiting. I've got {aref} up on my screen now.|Hi, it's {name}. I'm "
+    "looking at {aref} now."
+)
+AGENT_TOPIC = _p(
+    "Hi, I'm {name}. I can see you're asking about {topic}.|Hello, {name} here, I've "
+    "read your chat about {topic}."
+)
+REASK = {
+    "order": _p(
+        "Can I have your order number?|what's the order number please?|Could you "
+        "give me the order reference so I can look it up?"
+    ),
+    "email": _p(
+        "what's the email on the account?|Can you confirm the email address you registered with?"
+    ),
+    "phone": _p("could you confirm your phone number|What's the mobile number on the account?"),
+    "account": _p("Can I take your account number?|what's your account number please?"),
+    "invoice": _p(
+        "Which invoice is it? Can you give me the invoice number?|could you send me "
+        "the invoice number"
+    ),
+    "tracking": _p("do you have the tracking number?|Can you give me the tracking number please?"),
+}
+OTHER_KIND = {
+    "order_status": ("email", "phone"),
+    "delivery_problem": ("order", "email"),
+    "refund": ("email", "phone"),
+    "billing_dispute": ("account", "email"),
+    "password_reset": ("phone", "account"),
+    "cancel_subscription": ("email", "phone"),
+    "update_address": ("email", "account"),
+}  # near miss: asked for, never given before
+OTHER_ASK = [
+    ("Can you confirm the postcode for the delivery?", _p("it's M1 1AE|SW1A 1AA|D02 1AB")),
+    ("What's the full name on the account?", _p("Jamie Smith|it's Sam O'Neill")),
+    ("Roughly when did this start?", _p("last Tuesday|about a week ago")),
+    ("Which device are you using?", _p("iPhone|an android phone|laptop, chrome")),
+]
 ACK = _p("yes|yes that's right|hi, yes|ok thanks|yep|hi! yes please|that's the one")
-NEW_INFO = {"order_status": _p("it was supposed to come by Friday|I paid for next day delivery"),
-            "delivery_problem": _p("the photo shows a door that isn't mine|neighbours haven't got "
-                                   "it either"),
-            "refund": _p("I sent it back by Royal Mail, I have the receipt|it was the blue one, "
-                         "size M"),
-            "billing_dispute": _p("the second charge was on the 3rd|my bank says both went "
-                                  "through"),
-            "password_reset": _p("I've checked spam too|I'm using the iPhone app"),
-            "cancel_subscription": _p("I'm moving abroad so don't need it|I'd like it to end this "
-                                      "month"),
-            "update_address": _p("the new postcode is M1 1AE|I moved in on the 1st")}
-REPEAT = _p("as I said, it's {ref}|I already told the bot, {ref}|{ref}|it's {ref} like I said|"
-            "again, {ref}|same as I said before: {ref}|{ref} (already gave this)|I gave the bot "
-            "{ref} already")
+NEW_INFO = {
+    "order_status": _p("it was supposed to come by Friday|I paid for next day delivery"),
+    "delivery_problem": _p(
+        "the photo shows a door that isn't mine|neighbours haven't got it either"
+    ),
+    "refund": _p("I sent it back by Royal Mail, I have the receipt|it was the blue one, size M"),
+    "billing_dispute": _p("the second charge was on the 3rd|my bank says both went through"),
+    "password_reset": _p("I've checked spam too|I'm using the iPhone app"),
+    "cancel_subscription": _p("I'm moving abroad so don't need it|I'd like it to end this month"),
+    "update_address": _p("the new postcode is M1 1AE|I moved in on the 1st"),
+}
+REPEAT = _p(
+    "as I said, it's {ref}|I already told the bot, {ref}|{ref}|it's {ref} like I said|"
+    "again, {ref}|same as I said before: {ref}|{ref} (already gave this)|I gave the bot "
+    "{ref} already"
+)
 REEXPLAIN = _p("like I said, |as I told the bot, |I already explained: |again - |")
 REASK_ANSWER = _p("{ref}|it's {ref}|I already gave it but ok, {ref}|{ref} - same as I told the bot")
-REASK_COMPLAINT = _p("I already gave that to the bot|it's in the chat above??|scroll up, I "
-                     "literally just typed it|didn't the bot pass that on?|I've already said "
-                     "this...")
+REASK_COMPLAINT = _p(
+    "I already gave that to the bot|it's in the chat above??|scroll up, I "
+    "literally just typed it|didn't the bot pass that on?|I've already said "
+    "this..."
+)
 AGENT_SORRY = _p("Sorry, I see it now.|Apologies, found it above.|My mistake, got it.")
-RESOLVE = {"order_status": _p("I've chased the warehouse, it goes out today with free express "
-                              "delivery.|It was held at the depot; I've rebooked delivery for "
-                              "{day}."),
-           "delivery_problem": _p("I've opened a claim with the courier and sent a replacement, "
-                                  "arriving {day}.|I've arranged a redelivery for {day} and added "
-                                  "a safe-place note."),
-           "refund": _p("I've pushed the refund through manually, you'll see it in 2-3 working "
-                        "days.|The refund is approved now, I've emailed you the confirmation."),
-           "billing_dispute": _p("You're right, that was a duplicate. I've refunded the second "
-                                 "charge.|I've corrected the bill and credited £12.50 to your "
-                                 "account."),
-           "password_reset": _p("I've unlocked the account and sent a fresh reset link, it should "
-                                "arrive now.|There was a block on the account; I've cleared it, "
-                                "please try again."),
-           "cancel_subscription": _p("Your subscription is cancelled, no further payments will be "
-                                     "taken.|Done, it's cancelled from today and I've refunded "
-                                     "this month."),
-           "update_address": _p("Your address is updated for all future orders.|All changed, the "
-                                "new address shows on your account now.")}
-THANKS = _p("great, thank you|thanks so much|brilliant, cheers|perfect thanks|ok thank you|"
-            "amazing, thank you!!")
+RESOLVE = {
+    "order_status": _p(
+        "I've chased the warehouse, it goes out today with free express "
+        "delivery.|It was held at the depot; I've rebooked delivery for "
+        "{day}."
+    ),
+    "delivery_problem": _p(
+        "I've opened a claim with the courier and sent a replacement, "
+        "arriving {day}.|I've arranged a redelivery for {day} and added "
+        "a safe-place note."
+    ),
+    "refund": _p(
+        "I've pushed the refund through manually, you'll see it in 2-3 working "
+        "days.|The refund is approved now, I've emailed you the confirmation."
+    ),
+    "billing_dispute": _p(
+        "You're right, that was a duplicate. I've refunded the second "
+        "charge.|I've corrected the bill and credited £12.50 to your "
+        "account."
+    ),
+    "password_reset": _p(
+        "I've unlocked the account and sent a fresh reset link, it should "
+        "arrive now.|There was a block on the account; I've cleared it, "
+        "please try again."
+    ),
+    "cancel_subscription": _p(
+        "Your subscription is cancelled, no further payments will be "
+        "taken.|Done, it's cancelled from today and I've refunded "
+        "this month."
+    ),
+    "update_address": _p(
+        "Your address is updated for all future orders.|All changed, the "
+        "new address shows on your account now."
+    ),
+}
+THANKS = _p(
+    "great, thank you|thanks so much|brilliant, cheers|perfect thanks|ok thank you|"
+    "amazing, thank you!!"
+)
 ANYTHING = _p("Is there anything else I can help with?|Anything else today?")
-DONE = _p("no that's all thanks|all good, thanks!|no thanks, appreciate it|that's it cheers|"
-          "thank you 🙏")
+DONE = _p(
+    "no that's all thanks|all good, thanks!|no thanks, appreciate it|that's it cheers|thank you 🙏"
+)
 AGENT_BYE = _p("Thanks for contacting us, have a lovely day!|Take care!|You're welcome, bye!")
-MISROUTE = _p("this is actually for our {team} team, let me move you|Ah, I'm on the wrong desk "
-              "for this, {team} will need to handle it. Transferring you now.|I can't see that "
-              "from here, let me move you to {team}.|That one needs {team}, I'll pass you across.")
-MISROUTE_AGAIN = _p("Sorry, this isn't {team} either, moving you again.|Hmm, {team} is the right "
-                    "team for this, transferring.")
-AGENT_AFTER_MOVE = _p("Hi, {name} from {team} here, thanks for bearing with us. I've got {aref}.|"
-                      "Hello, I'm {name}. Sorry about the wait, I can see this is about {aref}.")
-HAND_BACK = _p("I'll hand you back to our assistant to finish off.|I'm going to pass you back to "
-               "the virtual assistant for the rest.|The assistant can take care of the rest, "
-               "passing you back now.")
+MISROUTE = _p(
+    "this is actually for our {team} team, let me move you|Ah, I'm on the wrong desk "
+    "for this, {team} will need to handle it. Transferring you now.|I can't see that "
+    "from here, let me move you to {team}.|That one needs {team}, I'll pass you across."
+)
+MISROUTE_AGAIN = _p(
+    "Sorry, this isn't {team} either, moving you again.|Hmm, {team} is the right "
+    "team for this, transferring."
+)
+AGENT_AFTER_MOVE = _p(
+    "Hi, {name} from {team} here, thanks for bearing with us. I've got {aref}.|"
+    "Hello, I'm {name}. Sorry about the wait, I can see this is about {aref}."
+)
+HAND_BACK = _p(
+    "I'll hand you back to our assistant to finish off.|I'm going to pass you back to "
+    "the virtual assistant for the rest.|The assistant can take care of the rest, "
+    "passing you back now."
+)
 BOT_AGAIN = _p("Hi again! Anything else I can help with?|I'm back 👋 What else can I do for you?")
-NOT_FIXED = _p("wait, the agent didn't finish|but my issue isn't fixed yet|hang on, I still need "
-               "help with this|why did they leave??")
+NOT_FIXED = _p(
+    "wait, the agent didn't finish|but my issue isn't fixed yet|hang on, I still need "
+    "help with this|why did they leave??"
+)
 LOOP_REPLY = _p("that's not what I asked|no, {short}|that doesn't answer it|I know that. {short}")
-SPECIAL = _p('the page just shows <b>Error</b> & a spinner 😩, {ref}|my name is O\'Brien & it says '
-             '"delivered" for {ref} but it isn\'t 📦|<script>alert("hi")</script> {ref} ???|Tom & '
-             'Jerry\'s Café here, {ref} is "urgent" 🙏🙏|<i>why</i> is {ref} <u>still</u> not '
-             'sorted?! 😡 & no email|{ref} -> "ASAP" <please> & thx 🚀')
+SPECIAL = _p(
+    "the page just shows <b>Error</b> & a spinner 😩, {ref}|my name is O'Brien & it says "
+    '"delivered" for {ref} but it isn\'t 📦|<script>alert("hi")</script> {ref} ???|Tom & '
+    'Jerry\'s Café here, {ref} is "urgent" 🙏🙏|<i>why</i> is {ref} <u>still</u> not '
+    'sorted?! 😡 & no email|{ref} -> "ASAP" <please> & thx 🚀'
+)
 ABBREV = {"please": "pls", "thanks": "thx", "you": "u", "your": "ur", "because": "cos"}
 
 
@@ -329,8 +539,15 @@ def make_pools(rng: random.Random) -> dict[str, list[str]]:
     emails: set[str] = set()
     while len(emails) < 200:
         f, s = rng.choice(FIRST), rng.choice(LAST)
-        user = rng.choice([f"{f[0]}.{s}", f"{f}.{s}", f"{s}{f[0]}", f"{f}{rng.randint(1, 99)}",
-                           f"{f}_{s}{rng.randint(70, 99)}"])
+        user = rng.choice(
+            [
+                f"{f[0]}.{s}",
+                f"{f}.{s}",
+                f"{s}{f[0]}",
+                f"{f}{rng.randint(1, 99)}",
+                f"{f}_{s}{rng.randint(70, 99)}",
+            ]
+        )
         emails.add(f"{user}@{rng.choice(['example.com', 'example.org'])}")
     return {
         "order": [str(n) for n in rng.sample(range(10000, 99999), 320)],
@@ -345,15 +562,30 @@ def make_pools(rng: random.Random) -> dict[str, list[str]]:
 
 def show(rng: random.Random, kind: str, v: str) -> str:
     """One of several surface forms of an identifier (ORD-48213, order #48213, ...)."""
-    forms = {"order": [f"ORD-{v}", f"order ORD-{v}", f"order #{v}", f"order {v}",
-                       f"order number {v}", f"#{v}"],
-             "invoice": [v, f"invoice {v}", f"invoice no {v}", v.lower()],
-             "tracking": [v, f"tracking {v}", f"tracking number {v}"],
-             "account": [f"account {v}", f"account number {v}", f"acct {v}",
-                         f"account no {v.replace('-', '')}"],
-             "email": [v],
-             "phone": [v, v.replace(" ", ""),
-                       "0" + v[4:] if v.startswith("+44") else f"(202) 555-{v[-4:]}"]}[kind]
+    forms = {
+        "order": [
+            f"ORD-{v}",
+            f"order ORD-{v}",
+            f"order #{v}",
+            f"order {v}",
+            f"order number {v}",
+            f"#{v}",
+        ],
+        "invoice": [v, f"invoice {v}", f"invoice no {v}", v.lower()],
+        "tracking": [v, f"tracking {v}", f"tracking number {v}"],
+        "account": [
+            f"account {v}",
+            f"account number {v}",
+            f"acct {v}",
+            f"account no {v.replace('-', '')}",
+        ],
+        "email": [v],
+        "phone": [
+            v,
+            v.replace(" ", ""),
+            "0" + v[4:] if v.startswith("+44") else f"(202) 555-{v[-4:]}",
+        ],
+    }[kind]
     return rng.choice(forms)
 
 
@@ -392,19 +624,34 @@ class Conv:
             return (self.t + sign * delta).strftime("%Y-%m-%dT%H:%M:%S") + self.offset
         return self.t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def add(self, role: str, text: str = "", *, event: str | None = None,
-            gap: tuple[int, int] | None = None, queue: str = "", pid: str = "",
-            intent: str = "", csat: int | None = None) -> None:
+    def add(
+        self,
+        role: str,
+        text: str = "",
+        *,
+        event: str | None = None,
+        gap: tuple[int, int] | None = None,
+        queue: str = "",
+        pid: str = "",
+        intent: str = "",
+        csat: int | None = None,
+    ) -> None:
         if self.records:
             lo, hi = gap or GAPS["event" if event else role]
             self.t += timedelta(seconds=max(1, self.rng.randint(lo, hi)))
-        rec: dict[str, object] = {"conversation_id": self.plan.cid,
-                                  "message_id": f"m{len(self.records) + 1:02d}",
-                                  "timestamp": self.stamp(role), "channel": self.channel,
-                                  "role": role}
-        optional = {"participant_id": pid or ("bot" if role == "bot" and self.bot_pid else ""),
-                    "event": event or ("message" if self.explicit_message else ""),
-                    "queue": queue, "intent": intent}
+        rec: dict[str, object] = {
+            "conversation_id": self.plan.cid,
+            "message_id": f"m{len(self.records) + 1:02d}",
+            "timestamp": self.stamp(role),
+            "channel": self.channel,
+            "role": role,
+        }
+        optional = {
+            "participant_id": pid or ("bot" if role == "bot" and self.bot_pid else ""),
+            "event": event or ("message" if self.explicit_message else ""),
+            "queue": queue,
+            "intent": intent,
+        }
         rec.update((k, v) for k, v in optional.items() if v)
         if text or not event:
             rec["text"] = text
@@ -416,8 +663,16 @@ class Conv:
         self.records.append(rec)
         self.times.append(self.t)
 
-    def ev(self, name: str, text: str = "", *, gap: tuple[int, int] | None = None,
-           queue: str = "", pid: str = "", csat: int | None = None) -> None:
+    def ev(
+        self,
+        name: str,
+        text: str = "",
+        *,
+        gap: tuple[int, int] | None = None,
+        queue: str = "",
+        pid: str = "",
+        csat: int | None = None,
+    ) -> None:
         """A platform event; plain text logs have none."""
         if self.plan.events:
             self.add("system", text, event=name, gap=gap, queue=queue, pid=pid, csat=csat)
@@ -434,7 +689,7 @@ class Conv:
             if idx:
                 i = rng.choice(idx)
                 w, j = words[i], rng.randrange(len(words[i]) - 1)
-                words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+                words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
         if rng.random() < 0.12:
             words = [ABBREV.get(w.lower(), w) for w in words]
         text = " ".join(words)
@@ -445,17 +700,23 @@ class Conv:
         return text
 
     def fill(self, tpl: str, **slots: str) -> str:
-        defaults = {"ref": show(self.rng, self.kind, self.ref), "team": TEAM[self.queue],
-                    "topic": TOPIC[self.intent], "day": self.rng.choice(DAYS),
-                    "short": self.rng.choice(SHORT[self.intent]), "aref": self.agent_ref()}
+        defaults = {
+            "ref": show(self.rng, self.kind, self.ref),
+            "team": TEAM[self.queue],
+            "topic": TOPIC[self.intent],
+            "day": self.rng.choice(DAYS),
+            "short": self.rng.choice(SHORT[self.intent]),
+            "aref": self.agent_ref(),
+        }
         return tpl.format(**(defaults | slots))
 
     def agent_ref(self) -> str:
         shown = show(self.rng, self.kind, self.ref)
         return f"the account for {shown}" if self.kind in ("email", "phone") else shown
 
-    def c(self, options: list[str], intent: str = "", gap: tuple[int, int] | None = None,
-          **slots: str) -> None:
+    def c(
+        self, options: list[str], intent: str = "", gap: tuple[int, int] | None = None, **slots: str
+    ) -> None:
         """A customer message from one of `options`, varied, slots filled."""
         text = self.fill(self.vary(self.rng.choice(options)), **slots)
         self.add("customer", text, intent=intent, gap=gap)
@@ -463,8 +724,9 @@ class Conv:
     def b(self, options: list[str]) -> None:
         self.add("bot", self.fill(self.rng.choice(options)))
 
-    def a(self, pid: str, options: list[str], gap: tuple[int, int] | None = None,
-          **slots: str) -> None:
+    def a(
+        self, pid: str, options: list[str], gap: tuple[int, int] | None = None, **slots: str
+    ) -> None:
         name = AGENT_NAMES.split("|")[int(pid.split("-")[1]) - 1]
         slots = {"team": TEAM[self.desk]} | slots
         self.add("agent", self.fill(self.rng.choice(options), name=name, **slots), pid=pid, gap=gap)
@@ -477,8 +739,11 @@ class Conv:
 
     # ---- bot phase ---------------------------------------------------------------------
     def greet(self) -> None:
-        if self.plan.outcome == "unengaged" or self.channel in ("web", "mobile_app") \
-                or self.rng.random() < 0.5:
+        if (
+            self.plan.outcome == "unengaged"
+            or self.channel in ("web", "mobile_app")
+            or self.rng.random() < 0.5
+        ):
             self.b(GREETING)
 
     def issue(self, with_ref: bool = True, inline: bool = False) -> None:
@@ -511,7 +776,9 @@ class Conv:
         answer = self.fill(self.rng.choice(ANSWER[self.intent]))
         for i in range(3):
             again = i == 2 and answer[1:2].islower() and self.rng.random() < 0.5
-            self.add("bot", "As I mentioned, " + answer[0].lower() + answer[1:] if again else answer)
+            self.add(
+                "bot", "As I mentioned, " + answer[0].lower() + answer[1:] if again else answer
+            )
             if i < 2:
                 self.c(LOOP_REPLY)
 
@@ -608,8 +875,12 @@ class Conv:
         lead = STRUGGLE if trigger in ("loop", "fails") else ROUTE_INTRO.get(self.intent, [""])
         wrong = [q for q in QUEUES if q != self.queue]
         first_queue = rng.choice(wrong) if "misroute" in f else self.queue
-        self.handoff(first_queue, asked, rng.choice(lead) if trigger != "ask" else "",
-                     notice="missing_transition" not in f)
+        self.handoff(
+            first_queue,
+            asked,
+            rng.choice(lead) if trigger != "ask" else "",
+            notice="missing_transition" not in f,
+        )
         if "handoff_failed" in f:
             self.failed()
         elif "abandoned_in_queue" in f:
@@ -768,8 +1039,9 @@ def make_plans(rng: random.Random) -> list[Plan]:
     handoff += [Plan("handed_off") for _ in range(n_handoff - len(handoff))]
     for p in handoff:
         if p.flags and rng.random() < 0.2:  # some conversations get a second pattern
-            p.flags.add(rng.choice([f for f in FLAGS if f not in p.flags
-                                    and compatible(p.flags | {f})]))
+            p.flags.add(
+                rng.choice([f for f in FLAGS if f not in p.flags and compatible(p.flags | {f})])
+            )
         if "agent_reasked" in p.flags and rng.random() < 0.4:
             p.flags.add("customer_repeated")  # the customer answers the re-ask
     forced = [p for p in handoff if "missing_transition" in p.flags]
@@ -820,12 +1092,17 @@ def main() -> None:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(["conversation_id", "outcome", "handoff_outcome", "flags", "resolution"])
         for p in plans:
-            out.writerow([p.cid, p.outcome, p.handoff_outcome, ";".join(sorted(p.flags)),
-                          p.resolution])
-    print(f"{len(plans)} conversations, {sum(map(len, weeks.values()))} records, "
-          f"{len(weeks)} files: {', '.join(sorted(weeks))}")
-    for name, counts in (("outcome", Counter(p.outcome for p in plans)),
-                         ("flag", Counter(f for p in plans for f in p.flags))):
+            out.writerow(
+                [p.cid, p.outcome, p.handoff_outcome, ";".join(sorted(p.flags)), p.resolution]
+            )
+    print(
+        f"{len(plans)} conversations, {sum(map(len, weeks.values()))} records, "
+        f"{len(weeks)} files: {', '.join(sorted(weeks))}"
+    )
+    for name, counts in (
+        ("outcome", Counter(p.outcome for p in plans)),
+        ("flag", Counter(f for p in plans for f in p.flags)),
+    ):
         print(f"{name}s: " + ", ".join(f"{k} {n}" for k, n in sorted(counts.items())))
 
 

@@ -54,20 +54,30 @@ def test_handoff_db_environment_variable(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_query_is_read_only_and_changes_nothing(db_path: Path) -> None:
     invoke("load", str(FIXTURES / "outcomes.jsonl"), "--db", str(db_path))
-    for sql in ("drop table events", "insert into events select * from events",
-                "delete from rejects", "create table x as select 1",
-                "select 1; drop table events"):
+    for sql in (
+        "drop table events",
+        "insert into events select * from events",
+        "delete from rejects",
+        "create table x as select 1",
+        "select 1; drop table events",
+    ):
         code, _, err = invoke("query", sql, "--db", str(db_path))
         assert code == 1 and err.startswith("Error: ") and "not allowed" in err, sql
-    code, out, _ = invoke("query", "select count(*) as n from events", "--db", str(db_path), "-f", "csv")
+    code, out, _ = invoke(
+        "query", "select count(*) as n from events", "--db", str(db_path), "-f", "csv"
+    )
     assert code == 0 and out.splitlines() == ["n", "34"]
 
 
 def test_query_csv_is_rfc4180(db_path: Path) -> None:
     invoke("load", str(FIXTURES / "outcomes.jsonl"), "--db", str(db_path))
     code, out, _ = invoke(
-        "query", "select conversation_id, text from events where text like '%,%' order by 1, 2",
-        "--db", str(db_path), "--format", "csv",
+        "query",
+        "select conversation_id, text from events where text like '%,%' order by 1, 2",
+        "--db",
+        str(db_path),
+        "--format",
+        "csv",
     )
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))
@@ -79,8 +89,17 @@ def test_saved_queries(db_path: Path) -> None:
     invoke("load", str(FIXTURES / "outcomes.jsonl"), "--db", str(db_path))
     code, out, _ = invoke("query", "--list")
     assert code == 0 and "slowest_handoffs" in out and "(params: limit)" in out
-    code, out, _ = invoke("query", "--name", "slowest_handoffs", "--param", "limit=1",
-                          "--db", str(db_path), "-f", "json")
+    code, out, _ = invoke(
+        "query",
+        "--name",
+        "slowest_handoffs",
+        "--param",
+        "limit=1",
+        "--db",
+        str(db_path),
+        "-f",
+        "json",
+    )
     assert code == 0 and [r["conversation_id"] for r in json.loads(out)] == ["o-plain"]
     code, _, err = invoke("query", "--name", "slowest_handoffs", "--db", str(db_path))
     assert code == 1 and "needs parameter(s) limit" in err
@@ -126,7 +145,16 @@ def test_report_from_sample_logs_in_one_command(tmp_path: Path) -> None:
 def test_report_from_existing_database(db_path: Path, tmp_path: Path) -> None:
     invoke("load", str(FIXTURES / "outcomes.jsonl"), "--db", str(db_path))
     out = tmp_path / "week.html"
-    code, _, err = invoke("report", "--db", str(db_path), "--since", "2026-03-09",
-                          "--until", "2026-03-16", "--out", str(out))
+    code, _, err = invoke(
+        "report",
+        "--db",
+        str(db_path),
+        "--since",
+        "2026-03-09",
+        "--until",
+        "2026-03-16",
+        "--out",
+        str(out),
+    )
     assert code == 0, err
     assert out.exists()

@@ -31,8 +31,10 @@ def _builder():  # type: ignore[no-untyped-def]
 
 def _labels() -> dict[str, set[str]]:
     with (HERE / "labels.csv").open(encoding="utf-8") as fh:
-        return {r["conversation_id"]: {f for f in r["flags"].split(";") if f}
-                for r in csv.DictReader(fh)}
+        return {
+            r["conversation_id"]: {f for f in r["flags"].split(";") if f}
+            for r in csv.DictReader(fh)
+        }
 
 
 @pytest.fixture(scope="module")
@@ -70,11 +72,15 @@ def test_precision_and_recall_per_flag(found: dict[str, set[str]]) -> None:
         tp = len(exp & got)
         precision = tp / len(got) if got else 1.0
         recall = tp / len(exp)
-        rows.append((flag, len(exp), len(got), tp, precision, recall, sorted(got - exp),
-                     sorted(exp - got)))
+        rows.append(
+            (flag, len(exp), len(got), tp, precision, recall, sorted(got - exp), sorted(exp - got))
+        )
     print(f"\n{'flag':26}{'pos':>5}{'found':>6}{'tp':>5}{'prec':>7}{'recall':>7}")
     for flag, n_exp, n_got, tp, p, r, fp, fn in rows:
         print(f"{flag:26}{n_exp:5}{n_got:6}{tp:5}{p:7.2f}{r:7.2f}  {fp[:3] or ''} {fn[:3] or ''}")
-    weak = [(r[0], round(r[4], 2), round(r[5], 2)) for r in rows
-            if r[4] < MIN_PRECISION or r[5] < MIN_RECALL]
+    weak = [
+        (r[0], round(r[4], 2), round(r[5], 2))
+        for r in rows
+        if r[4] < MIN_PRECISION or r[5] < MIN_RECALL
+    ]
     assert not weak, f"detectors below {MIN_PRECISION} precision or recall: {weak}"

@@ -32,57 +32,172 @@ def E(event: str, **kw: object) -> Row:
 
 
 CASES: list[tuple[str, list[Row], set[str]]] = [
-    ("repeat: same invoice after the agent joined",
-     [C("invoice 20931 looks wrong"), NOTICE, A("Hi, I'm Ola."), C("yes, invoice 20931"),
-      A("Fixed.")], {"customer_repeated"}),
-    ("repeat near miss: only thanks and a new detail",
-     [C("invoice 20931 looks wrong"), NOTICE, A("Hi, I'm Ola."), C("thanks, it is the May one"),
-      A("Fixed.")], set()),
-    ("reask: agent asks for the e-mail given to the bot",
-     [C("reset for kim@example.com please"), NOTICE, A("What's the email on the account?"),
-      A("Done.")], {"agent_reasked"}),
-    ("reask near miss: agent asks for something new",
-     [C("reset for kim@example.com please"), NOTICE, A("What's your date of birth?"),
-      A("Done.")], set()),
-    ("reask: bare number answered the bot's order question",
-     [B("What is your order number?"), C("31337"), NOTICE, A("Which order is it about?"),
-      A("Found it.")], {"agent_reasked"}),
-    ("missing transition: agent appears unannounced",
-     [C("my card was declined"), B("Let me check."), A("Hello, Bea here."), A("Sorted.")],
-     {"missing_transition"}),
-    ("transition told in other words",
-     [C("my card was declined"), B("I'll get one of our specialists to take a look."),
-      A("Hello, Bea here."), A("Sorted.")], set()),
-    ("misroute: transfer event after the agent joined",
-     [C("broken screen"), NOTICE, E("agent_joined", queue="sales", participant_id="ag-1"),
-      A("Hi."), E("transfer", queue="repairs"), A("Repairs here.", who="ag-2")], {"misroute"}),
-    ("misroute near miss: bot routes before any agent",
-     [C("broken screen"), E("transfer", queue="repairs"), NOTICE, A("Repairs here.")], set()),
-    ("ignored request: two more bot replies",
-     [C("I want a human"), B("I can help with most things!"), C("please"),
-      B("Try our FAQ."), NOTICE, A("Hi.")], {"ignored_handoff_request"}),
-    ("request answered by one question then the transfer",
-     [C("I want a human"), B("Sure, what's it about?"), C("billing"), NOTICE, A("Hi.")], set()),
+    (
+        "repeat: same invoice after the agent joined",
+        [
+            C("invoice 20931 looks wrong"),
+            NOTICE,
+            A("Hi, I'm Ola."),
+            C("yes, invoice 20931"),
+            A("Fixed."),
+        ],
+        {"customer_repeated"},
+    ),
+    (
+        "repeat near miss: only thanks and a new detail",
+        [
+            C("invoice 20931 looks wrong"),
+            NOTICE,
+            A("Hi, I'm Ola."),
+            C("thanks, it is the May one"),
+            A("Fixed."),
+        ],
+        set(),
+    ),
+    (
+        "reask: agent asks for the e-mail given to the bot",
+        [
+            C("reset for kim@example.com please"),
+            NOTICE,
+            A("What's the email on the account?"),
+            A("Done."),
+        ],
+        {"agent_reasked"},
+    ),
+    (
+        "reask near miss: agent asks for something new",
+        [
+            C("reset for kim@example.com please"),
+            NOTICE,
+            A("What's your date of birth?"),
+            A("Done."),
+        ],
+        set(),
+    ),
+    (
+        "reask: bare number answered the bot's order question",
+        [
+            B("What is your order number?"),
+            C("31337"),
+            NOTICE,
+            A("Which order is it about?"),
+            A("Found it."),
+        ],
+        {"agent_reasked"},
+    ),
+    (
+        "missing transition: agent appears unannounced",
+        [C("my card was declined"), B("Let me check."), A("Hello, Bea here."), A("Sorted.")],
+        {"missing_transition"},
+    ),
+    (
+        "transition told in other words",
+        [
+            C("my card was declined"),
+            B("I'll get one of our specialists to take a look."),
+            A("Hello, Bea here."),
+            A("Sorted."),
+        ],
+        set(),
+    ),
+    (
+        "misroute: transfer event after the agent joined",
+        [
+            C("broken screen"),
+            NOTICE,
+            E("agent_joined", queue="sales", participant_id="ag-1"),
+            A("Hi."),
+            E("transfer", queue="repairs"),
+            A("Repairs here.", who="ag-2"),
+        ],
+        {"misroute"},
+    ),
+    (
+        "misroute near miss: bot routes before any agent",
+        [C("broken screen"), E("transfer", queue="repairs"), NOTICE, A("Repairs here.")],
+        set(),
+    ),
+    (
+        "ignored request: two more bot replies",
+        [
+            C("I want a human"),
+            B("I can help with most things!"),
+            C("please"),
+            B("Try our FAQ."),
+            NOTICE,
+            A("Hi."),
+        ],
+        {"ignored_handoff_request"},
+    ),
+    (
+        "request answered by one question then the transfer",
+        [C("I want a human"), B("Sure, what's it about?"), C("billing"), NOTICE, A("Hi.")],
+        set(),
+    ),
     ("long wait", [C("help"), NOTICE, A("Hi, sorry for the wait.", gap=400)], {"long_queue_wait"}),
     ("short wait", [C("help"), NOTICE, A("Hi.", gap=299)], set()),
-    ("abandoned in queue", [C("help"), NOTICE, C("hello??", gap=120), E("conversation_ended")],
-     {"abandoned_in_queue"}),
+    (
+        "abandoned in queue",
+        [C("help"), NOTICE, C("hello??", gap=120), E("conversation_ended")],
+        {"abandoned_in_queue"},
+    ),
     ("agent came", [C("help"), NOTICE, C("hello??"), A("Hi!")], set()),
-    ("bot loop", [C("a"), B("Sorry, I didn't get that."), C("b"),
-                  B("Could you rephrase that?"), C("c"), B("I didn't quite catch that.")],
-     {"bot_loop"}),
-    ("two fallbacks are no loop", [C("a"), B("Sorry, I didn't get that."), C("b"),
-                                   B("Could you rephrase that?"), C("c"), B("Your order ships today.")],
-     set()),
+    (
+        "bot loop",
+        [
+            C("a"),
+            B("Sorry, I didn't get that."),
+            C("b"),
+            B("Could you rephrase that?"),
+            C("c"),
+            B("I didn't quite catch that."),
+        ],
+        {"bot_loop"},
+    ),
+    (
+        "two fallbacks are no loop",
+        [
+            C("a"),
+            B("Sorry, I didn't get that."),
+            C("b"),
+            B("Could you rephrase that?"),
+            C("c"),
+            B("Your order ships today."),
+        ],
+        set(),
+    ),
     ("handoff failed event", [C("help"), NOTICE, E("handoff_failed")], {"handoff_failed"}),
-    ("agents said available", [C("help"), B("Agents are available until 8pm."), NOTICE, A("Hi.")],
-     set()),
-    ("ping pong: agent, bot, agent",
-     [C("help"), NOTICE, A("Hi."), A("Back to the bot you go."), B("Anything else?"),
-      C("the agent again please"), NOTICE, A("Hi again.", who="ag-2")], {"ping_pong"}),
-    ("one bounce back to the bot is no ping pong",
-     [C("help"), NOTICE, A("Hi."), A("Back to the bot you go."), B("Anything else?"),
-      C("no thanks")], set()),
+    (
+        "agents said available",
+        [C("help"), B("Agents are available until 8pm."), NOTICE, A("Hi.")],
+        set(),
+    ),
+    (
+        "ping pong: agent, bot, agent",
+        [
+            C("help"),
+            NOTICE,
+            A("Hi."),
+            A("Back to the bot you go."),
+            B("Anything else?"),
+            C("the agent again please"),
+            NOTICE,
+            A("Hi again.", who="ag-2"),
+        ],
+        {"ping_pong"},
+    ),
+    (
+        "one bounce back to the bot is no ping pong",
+        [
+            C("help"),
+            NOTICE,
+            A("Hi."),
+            A("Back to the bot you go."),
+            B("Anything else?"),
+            C("no thanks"),
+        ],
+        set(),
+    ),
 ]
 
 
@@ -92,8 +207,13 @@ def _write(path: Path, rows: list[Row], cid: str = "t-1") -> None:
         for n, (role, text, extra) in enumerate(rows, 1):
             extra = dict(extra)
             clock += float(extra.pop("gap", 10))  # type: ignore[arg-type]
-            rec = {"conversation_id": cid, "message_id": f"{cid}-{n}", "role": role,
-                   "timestamp": 1780000000 + clock, **extra}
+            rec = {
+                "conversation_id": cid,
+                "message_id": f"{cid}-{n}",
+                "role": role,
+                "timestamp": 1780000000 + clock,
+                **extra,
+            }
             if text is not None:
                 rec["text"] = text
             fh.write(json.dumps(rec) + "\n")
@@ -107,8 +227,9 @@ def _flags(tmp_path: Path, rows: list[Row], config: Config | None = None) -> set
         return set(db.flags()["flag"])
 
 
-@pytest.mark.parametrize(("rows", "expected"), [(r, e) for _, r, e in CASES],
-                         ids=[name for name, _, _ in CASES])
+@pytest.mark.parametrize(
+    ("rows", "expected"), [(r, e) for _, r, e in CASES], ids=[name for name, _, _ in CASES]
+)
 def test_detector_case(tmp_path: Path, rows: list[Row], expected: set[str]) -> None:
     assert _flags(tmp_path, rows) == expected
 
@@ -145,11 +266,16 @@ def test_timeless_conversations_work_on_order_alone() -> None:
             "INSERT INTO events (conversation_id, message_id, role, text, event, participant_id,"
             " source_file, source_format, record_no, loaded_at)"
             " VALUES ('x', ?, ?, ?, 'message', ?, 'chat.json', 'llm', ?, TIMESTAMP '2026-01-01')",
-            [("x-1", "customer", "order 55102 never came", None, 1),
-             ("x-2", "bot", "Sorry, I didn't get that.", None, 2),
-             ("x-3", "agent", "Hi, which order number is it?", "ag-1", 3),
-             ("x-4", "customer", "order 55102", None, 4)],
+            [
+                ("x-1", "customer", "order 55102 never came", None, 1),
+                ("x-2", "bot", "Sorry, I didn't get that.", None, 2),
+                ("x-3", "agent", "Hi, which order number is it?", "ag-1", 3),
+                ("x-4", "customer", "order 55102", None, 4),
+            ],
         )
         db.refresh()
-        assert set(db.flags()["flag"]) == {"missing_transition", "agent_reasked",
-                                           "customer_repeated"}
+        assert set(db.flags()["flag"]) == {
+            "missing_transition",
+            "agent_reasked",
+            "customer_repeated",
+        }

@@ -30,25 +30,81 @@ def _conv(db: Database, conversation_id: str) -> dict[str, object]:
 
 # file, format, records loaded, conversations, handed-off conversations, events by kind
 CASES = [
-    ("botframework/handoff.transcript", "botframework", 18, 2, 2,
-     {"message": 8, "other": 3, "handoff_initiated": 2, "handoff_accepted": 1,
-      "handoff_completed": 1, "handoff_failed": 1, "bot_fallback": 1, "conversation_ended": 1}),
-    ("copilot_dataverse/escalated.json", "copilot_dataverse", 12, 2, 1,
-     {"message": 7, "other": 3, "bot_fallback": 1, "handoff_initiated": 1}),
-    ("connect/transfer.json", "connect", 14, 1, 1,
-     {"message": 8, "other": 1, "agent_joined": 2, "agent_left": 1, "transfer": 1,
-      "conversation_ended": 1}),
-    ("openai_messages/trajectories.json", "openai_messages", 16, 3, 1,
-     {"message": 7, "other": 8, "handoff_initiated": 1}),
-    ("rasa/handoff.json", "rasa", 14, 2, 1,
-     {"message": 6, "other": 2, "handoff_requested": 1, "handoff_initiated": 1,
-      "agent_joined": 1, "handoff_completed": 1, "bot_fallback": 2}),
+    (
+        "botframework/handoff.transcript",
+        "botframework",
+        18,
+        2,
+        2,
+        {
+            "message": 8,
+            "other": 3,
+            "handoff_initiated": 2,
+            "handoff_accepted": 1,
+            "handoff_completed": 1,
+            "handoff_failed": 1,
+            "bot_fallback": 1,
+            "conversation_ended": 1,
+        },
+    ),
+    (
+        "copilot_dataverse/escalated.json",
+        "copilot_dataverse",
+        12,
+        2,
+        1,
+        {"message": 7, "other": 3, "bot_fallback": 1, "handoff_initiated": 1},
+    ),
+    (
+        "connect/transfer.json",
+        "connect",
+        14,
+        1,
+        1,
+        {
+            "message": 8,
+            "other": 1,
+            "agent_joined": 2,
+            "agent_left": 1,
+            "transfer": 1,
+            "conversation_ended": 1,
+        },
+    ),
+    (
+        "openai_messages/trajectories.json",
+        "openai_messages",
+        16,
+        3,
+        1,
+        {"message": 7, "other": 8, "handoff_initiated": 1},
+    ),
+    (
+        "rasa/handoff.json",
+        "rasa",
+        14,
+        2,
+        1,
+        {
+            "message": 6,
+            "other": 2,
+            "handoff_requested": 1,
+            "handoff_initiated": 1,
+            "agent_joined": 1,
+            "handoff_completed": 1,
+            "bot_fallback": 2,
+        },
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "fmt", "loaded", "convs", "handed_off", "events"), CASES)
 def test_fixture_loads_with_exact_counts(
-    db: Database, name: str, fmt: str, loaded: int, convs: int, handed_off: int,
+    db: Database,
+    name: str,
+    fmt: str,
+    loaded: int,
+    convs: int,
+    handed_off: int,
     events: dict[str, int],
 ) -> None:
     path = FIXTURES / name
@@ -98,14 +154,18 @@ def test_botframework_handoff_context_and_no_second_copy(db: Database) -> None:
     assert c["handoff_outcome"] == "agent_engaged"
     # the Transcript attachment's two activities are not loaded a second time
     n = db.con.execute(
-        "select count(*) from events where text = 'my parcel never arrived'").fetchone()
+        "select count(*) from events where text = 'my parcel never arrived'"
+    ).fetchone()
     assert n == (1,)
     intent = db.con.execute(
-        "select intent from events where message_id = 'bf-order-17-a4'").fetchone()
+        "select intent from events where message_id = 'bf-order-17-a4'"
+    ).fetchone()
     assert intent == ("order_status",)
     failed = _conv(db, "bf-refund-3")
     assert (failed["handoff_context"], failed["handoff_outcome"]) == (
-        "refund request", "handoff_failed")
+        "refund request",
+        "handoff_failed",
+    )
 
 
 def test_copilot_outcome_on_every_record(db: Database) -> None:
@@ -118,8 +178,11 @@ def test_copilot_outcome_on_every_record(db: Database) -> None:
 
 def test_connect_roles_and_conversation_id(db: Database) -> None:
     db.load([FIXTURES / "connect/transfer.json"])
-    roles = dict(db.con.execute(
-        "select role, count(*) from events where event = 'message' group by 1").fetchall())
+    roles = dict(
+        db.con.execute(
+            "select role, count(*) from events where event = 'message' group by 1"
+        ).fetchall()
+    )
     assert roles == {"customer": 3, "system": 2, "bot": 1, "agent": 2}
     c = _conv(db, "contact-first")
     assert c["agents"] == 2
@@ -131,9 +194,12 @@ def test_openai_messages_have_no_times_and_say_so(db: Database) -> None:
     assert "no times" in s.files[0].note
     c = _conv(db, "task-1-trial-0")
     assert c["handoff_context"] == "Customer disputes bill of 99 on account 77."
-    order = [r[0] for r in db.con.execute(
-        "select event from turns where conversation_id = 'task-1-trial-0' order by seq"
-    ).fetchall()]
+    order = [
+        r[0]
+        for r in db.con.execute(
+            "select event from turns where conversation_id = 'task-1-trial-0' order by seq"
+        ).fetchall()
+    ]
     assert order[-3:] == ["handoff_initiated", "other", "other"]
 
 
@@ -183,7 +249,8 @@ def test_real_tau_bench_transfers(db: Database) -> None:
     assert len(db.conversations()) == 200
     initiated = db.con.execute(
         "select count(distinct conversation_id), count(*), count(handoff_context) from events"
-        " where event = 'handoff_initiated'").fetchone()
+        " where event = 'handoff_initiated'"
+    ).fetchone()
     assert initiated == (48, 48, 48)
 
 
@@ -195,12 +262,15 @@ def test_real_tau_bench_handed_off_is_48(db: Database) -> None:
 
 
 @needs_samples
-@pytest.mark.parametrize(("folder", "fmt", "records"), [
-    ("bot-framework", "botframework", 73),
-    ("rasa", "rasa", 4),
-    ("abcd", "abcd", 72),
-    ("ibm-twitter-customer-care", "twitter_care", 686),
-])
+@pytest.mark.parametrize(
+    ("folder", "fmt", "records"),
+    [
+        ("bot-framework", "botframework", 73),
+        ("rasa", "rasa", 4),
+        ("abcd", "abcd", 72),
+        ("ibm-twitter-customer-care", "twitter_care", 686),
+    ],
+)
 def test_real_sample_folders(db: Database, folder: str, fmt: str, records: int) -> None:
     assert SAMPLES is not None
     s = db.load([SAMPLES / folder])
@@ -214,10 +284,20 @@ def test_all_samples_in_one_load(db: Database) -> None:
     s = db.load([SAMPLES])
     assert s.rejected == 0
     assert len(s.not_transcripts) == 12  # ABCD ontology and 11 Copilot content files
-    by_format = dict(db.con.execute(
-        "select source_format, count(distinct conversation_id) from events group by 1").fetchall())
-    assert by_format == {"abcd": 3, "botframework": 1, "connect": 1, "copilot_dataverse": 11,
-                         "openai_messages": 200, "rasa": 1, "twitter_care": 525}
+    by_format = dict(
+        db.con.execute(
+            "select source_format, count(distinct conversation_id) from events group by 1"
+        ).fetchall()
+    )
+    assert by_format == {
+        "abcd": 3,
+        "botframework": 1,
+        "connect": 1,
+        "copilot_dataverse": 11,
+        "openai_messages": 200,
+        "rasa": 1,
+        "twitter_care": 525,
+    }
 
 
 def test_read_head_of_fixture_is_sniffed_only_by_its_format() -> None:

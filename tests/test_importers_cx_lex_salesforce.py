@@ -29,28 +29,61 @@ def _order(db: Database, conversation_id: str) -> list[tuple[str, str]]:
 
 # file, format, records, conversations, handed off, events by kind, message roles
 CASES = [
-    ("dialogflow_cx/interactions.jsonl", "dialogflow_cx", 22, 3, 2,
-     {"message": 16, "handoff_requested": 1, "handoff_initiated": 2, "bot_fallback": 2,
-      "conversation_ended": 1},
-     {"customer": 7, "bot": 9}),
-    ("lex_v2/conversation_logs.jsonl", "lex_v2", 23, 3, 2,
-     {"message": 18, "bot_fallback": 2, "handoff_initiated": 1, "handoff_failed": 1, "other": 1},
-     {"customer": 8, "bot": 10}),
-    ("salesforce/conversation_entries.csv", "salesforce", 17, 2, 2,
-     {"message": 12, "other": 2, "handoff_initiated": 1, "handoff_failed": 1, "agent_joined": 1},
-     {"customer": 5, "bot": 5, "agent": 2}),
-    ("salesforce/conversation_entries.json", "salesforce", 12, 1, 1,
-     {"message": 9, "handoff_initiated": 1, "agent_joined": 2},
-     {"customer": 4, "bot": 3, "agent": 2}),
+    (
+        "dialogflow_cx/interactions.jsonl",
+        "dialogflow_cx",
+        22,
+        3,
+        2,
+        {
+            "message": 16,
+            "handoff_requested": 1,
+            "handoff_initiated": 2,
+            "bot_fallback": 2,
+            "conversation_ended": 1,
+        },
+        {"customer": 7, "bot": 9},
+    ),
+    (
+        "lex_v2/conversation_logs.jsonl",
+        "lex_v2",
+        23,
+        3,
+        2,
+        {"message": 18, "bot_fallback": 2, "handoff_initiated": 1, "handoff_failed": 1, "other": 1},
+        {"customer": 8, "bot": 10},
+    ),
+    (
+        "salesforce/conversation_entries.csv",
+        "salesforce",
+        17,
+        2,
+        2,
+        {"message": 12, "other": 2, "handoff_initiated": 1, "handoff_failed": 1, "agent_joined": 1},
+        {"customer": 5, "bot": 5, "agent": 2},
+    ),
+    (
+        "salesforce/conversation_entries.json",
+        "salesforce",
+        12,
+        1,
+        1,
+        {"message": 9, "handoff_initiated": 1, "agent_joined": 2},
+        {"customer": 4, "bot": 3, "agent": 2},
+    ),
 ]
 
 
-@pytest.mark.parametrize(
-    ("name", "fmt", "loaded", "convs", "handed_off", "events", "roles"), CASES
-)
+@pytest.mark.parametrize(("name", "fmt", "loaded", "convs", "handed_off", "events", "roles"), CASES)
 def test_fixture_loads_with_exact_counts(
-    db: Database, name: str, fmt: str, loaded: int, convs: int, handed_off: int,
-    events: dict[str, int], roles: dict[str, int],
+    db: Database,
+    name: str,
+    fmt: str,
+    loaded: int,
+    convs: int,
+    handed_off: int,
+    events: dict[str, int],
+    roles: dict[str, int],
 ) -> None:
     path = FIXTURES / name
     assert detect_format(path).name == fmt
@@ -59,7 +92,9 @@ def test_fixture_loads_with_exact_counts(
     c = db.conversations()
     assert (len(c), int(c.handed_off.sum())) == (convs, handed_off)
     assert _counts(db, "select event, count(*) from events group by 1") == events
-    assert _counts(db, "select role, count(*) from events where event = 'message' group by 1") == roles
+    assert (
+        _counts(db, "select role, count(*) from events where event = 'message' group by 1") == roles
+    )
     again = db.load([path])
     assert (again.loaded, again.duplicates) == (0, loaded)
 
@@ -95,8 +130,10 @@ def test_each_fixture_is_sniffed_only_by_its_format() -> None:
 
 def test_canonical_csv_is_not_taken_for_salesforce(tmp_path: Path) -> None:
     canonical = tmp_path / "logs.csv"
-    canonical.write_text("conversation_id,timestamp,role,text,event\nc1,2026-01-01T00:00:00Z,"
-                         "customer,what is your entry type,message\n")
+    canonical.write_text(
+        "conversation_id,timestamp,role,text,event\nc1,2026-01-01T00:00:00Z,"
+        "customer,what is your entry type,message\n"
+    )
     assert detect_format(canonical).name == "csv"
 
 
@@ -107,24 +144,34 @@ def test_dialogflow_handoff_queue_context_and_turn_order(db: Database) -> None:
     assert json.loads(str(billing.handoff_context))["reason"] == "duplicate charge"
     # the file's lines are interleaved; turns come back in conversation order
     assert _order(db, "9f1c0a77-billing")[-4:] == [
-        ("customer", "message"), ("customer", "handoff_requested"), ("bot", "message"),
-        ("bot", "handoff_initiated")]
+        ("customer", "message"),
+        ("customer", "handoff_requested"),
+        ("bot", "message"),
+        ("bot", "handoff_initiated"),
+    ]
     # request and response written as JSON strings are read the same way
     said, intent = db.con.execute(
         "select text, intent from events where conversation_id = '77aa31-delivery'"
-        " and role = 'customer' order by timestamp limit 1").fetchone()
+        " and role = 'customer' order by timestamp limit 1"
+    ).fetchone()
     assert (said, intent) == ("where's my parcel?", "order.track")
     # speech: the transcript is what the customer said, SSML is stripped from the reply
-    voice = [r[0] for r in db.con.execute(
-        "select text from turns where conversation_id = 'c3d9-voice-0412' and event = 'message'"
-        " order by seq").fetchall()]
+    voice = [
+        r[0]
+        for r in db.con.execute(
+            "select text from turns where conversation_id = 'c3d9-voice-0412' and event = 'message'"
+            " order by seq"
+        ).fetchall()
+    ]
     assert voice[:2] == ["I need to change my flight", "Sure, what's your booking reference?"]
 
 
 def test_dialogflow_broken_line_is_one_reject(db: Database, tmp_path: Path) -> None:
     lines = (FIXTURES / "dialogflow_cx/interactions.jsonl").read_text().splitlines()
     export = tmp_path / "bq-export-000000000001.json"
-    export.write_text("\n".join([*lines[:3], '{"conversation_name": "projects/p/', *lines[3:]]) + "\n")
+    export.write_text(
+        "\n".join([*lines[:3], '{"conversation_name": "projects/p/', *lines[3:]]) + "\n"
+    )
     s = db.load([export])
     assert (s.files[0].format, s.loaded, s.rejected) == ("dialogflow_cx", 22, 1)
 
@@ -142,12 +189,18 @@ def test_lex_handoff_context_and_channels(db: Database) -> None:
     db.load([FIXTURES / "lex_v2/conversation_logs.jsonl"])
     c = db.conversations().set_index("conversation_id")
     assert json.loads(str(c.loc["eu-west-2:contact-7d1e20b4"].handoff_context)) == {
-        "topic": "returns", "orderHint": "receipt"}
+        "topic": "returns",
+        "orderHint": "receipt",
+    }
     assert c.loc["U04SLACK:T01:D55"].handoff_outcome == "handoff_failed"
     channels = _counts(db, "select channel, count(distinct conversation_id) from events group by 1")
     assert channels == {"chat": 1, "voice": 1, "slack": 1}
     assert _order(db, "voice-0a9f22")[2:6] == [
-        ("customer", "message"), ("bot", "bot_fallback"), ("bot", "message"), ("bot", "message")]
+        ("customer", "message"),
+        ("bot", "bot_fallback"),
+        ("bot", "message"),
+        ("bot", "message"),
+    ]
 
 
 def test_lex_transfer_intents_come_from_the_config(tmp_path: Path) -> None:
@@ -165,9 +218,11 @@ def test_lex_transfer_intents_come_from_the_config(tmp_path: Path) -> None:
 def test_salesforce_seq_orders_entries_of_the_same_second(db: Database) -> None:
     db.load([FIXTURES / "salesforce/conversation_entries.csv"])
     assert _order(db, "0Mw5g000000AbC1CAK")[5:8] == [
-        ("bot", "message"), ("bot", "handoff_initiated"), ("agent", "agent_joined")]
-    text = db.con.execute(
-        "select text from events where message_id = '0Rk5g00000XyA10'").fetchone()
+        ("bot", "message"),
+        ("bot", "handoff_initiated"),
+        ("agent", "agent_joined"),
+    ]
+    text = db.con.execute("select text from events where message_id = '0Rk5g00000XyA10'").fetchone()
     assert text == ('SN 4471-XZ, it\'s on the side panel,\nnext to the "warranty" label',)
 
 
@@ -200,5 +255,6 @@ def test_platform_formats_in_one_load(db: Database) -> None:
     s = db.load([FIXTURES / name for name, *_ in CASES] + [FIXTURES / "connect/transfer.json"])
     assert (s.loaded, s.rejected) == (22 + 23 + 17 + 12 + 14, 0)
     by_format = _counts(
-        db, "select source_format, count(distinct conversation_id) from events group by 1")
+        db, "select source_format, count(distinct conversation_id) from events group by 1"
+    )
     assert by_format == {"dialogflow_cx": 3, "lex_v2": 3, "salesforce": 3, "connect": 1}

@@ -25,5 +25,7 @@ def test_ruff_check_is_clean() -> None:
 
 def test_package_imports_without_test_tools() -> None:
     code = "import analyzer, analyzer.cli; print(analyzer.__version__)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr

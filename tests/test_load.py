@@ -33,9 +33,14 @@ def test_mixed_file_loads_good_records_and_lists_every_bad_one(db: Database) -> 
     rejects = db.con.execute("select record_no, reason from rejects order by 1").fetchall()
     assert [r[0] for r in rejects] == [4, 5, 6, 7, 8, 13]  # physical line numbers
     reasons = " | ".join(r[1] for r in rejects)
-    for expected in ("not valid JSON", "missing required field timestamp",
-                     "missing required field conversation_id", "unparseable timestamp 'yesterday-ish'",
-                     "unknown role 'wizard'", "not a JSON object"):
+    for expected in (
+        "not valid JSON",
+        "missing required field timestamp",
+        "missing required field conversation_id",
+        "unparseable timestamp 'yesterday-ish'",
+        "unknown role 'wizard'",
+        "not a JSON object",
+    ):
         assert expected in reasons
 
 
@@ -48,7 +53,12 @@ def test_reload_adds_nothing_and_counts_still_add_up(db: Database) -> None:
 
 
 def test_duplicates_inside_one_file_are_counted(db: Database, tmp_path: Path) -> None:
-    line = {"conversation_id": "d", "timestamp": "2026-01-05T10:00:00Z", "role": "user", "text": "hi"}
+    line = {
+        "conversation_id": "d",
+        "timestamp": "2026-01-05T10:00:00Z",
+        "role": "user",
+        "text": "hi",
+    }
     path = tmp_path / "dupes.jsonl"
     path.write_text("\n".join(json.dumps(line) for _ in range(3)) + "\n")
     s = db.load([path])
@@ -61,7 +71,11 @@ def test_aliases_epochs_offsets_and_extra_fields(db: Database) -> None:
         """select role, strftime("timestamp", '%Y-%m-%d %H:%M:%S'), metadata::varchar from events
            where conversation_id = 'm-3' order by "timestamp" """
     ).fetchall()
-    assert [r[0] for r in rows] == ["customer", "bot", "agent"]  # visitor, virtual_agent, representative
+    assert [r[0] for r in rows] == [
+        "customer",
+        "bot",
+        "agent",
+    ]  # visitor, virtual_agent, representative
     assert rows[0][1] == "2026-03-02 09:00:00"  # epoch seconds
     assert rows[1][1] == "2026-03-02 09:00:05"  # epoch milliseconds
     assert rows[2][1] == "2026-03-02 09:01:20"  # naive time read as UTC
@@ -71,9 +85,23 @@ def test_aliases_epochs_offsets_and_extra_fields(db: Database) -> None:
 def test_timezone_option_reads_naive_times_in_that_zone(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "tz.jsonl"
     path.write_text(
-        json.dumps({"conversation_id": "t", "timestamp": "2026-07-01 12:00:00", "role": "user", "text": "x"})
+        json.dumps(
+            {
+                "conversation_id": "t",
+                "timestamp": "2026-07-01 12:00:00",
+                "role": "user",
+                "text": "x",
+            }
+        )
         + "\n"
-        + json.dumps({"conversation_id": "t", "timestamp": "2026-07-01T12:00:00+02:00", "role": "bot", "text": "y"})
+        + json.dumps(
+            {
+                "conversation_id": "t",
+                "timestamp": "2026-07-01T12:00:00+02:00",
+                "role": "bot",
+                "text": "y",
+            }
+        )
         + "\n"
     )
     db.load([path], timezone="America/New_York")
@@ -88,15 +116,29 @@ def test_unknown_timezone_is_a_clear_error(db: Database) -> None:
         db.load([MIXED], timezone="Mars/Olympus")
 
 
-def test_message_id_derived_from_content_dedupes_across_formats(db: Database, tmp_path: Path) -> None:
+def test_message_id_derived_from_content_dedupes_across_formats(
+    db: Database, tmp_path: Path
+) -> None:
     recs = [
-        {"conversation_id": "x", "timestamp": "2026-01-05T10:00:00Z", "role": "user", "text": "hello"},
-        {"conversation_id": "x", "timestamp": "2026-01-05T10:00:01Z", "role": "bot", "text": "hi there"},
+        {
+            "conversation_id": "x",
+            "timestamp": "2026-01-05T10:00:00Z",
+            "role": "user",
+            "text": "hello",
+        },
+        {
+            "conversation_id": "x",
+            "timestamp": "2026-01-05T10:00:01Z",
+            "role": "bot",
+            "text": "hi there",
+        },
     ]
     (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
     (tmp_path / "b.csv").write_text(
         "conversation_id,timestamp,role,text\n"
-        + "".join(f'{r["conversation_id"]},{r["timestamp"]},{r["role"]},"{r["text"]}"\n' for r in recs)
+        + "".join(
+            f'{r["conversation_id"]},{r["timestamp"]},{r["role"]},"{r["text"]}"\n' for r in recs
+        )
     )
     first = db.load([tmp_path / "a.jsonl"])
     second = db.load([tmp_path / "b.csv"])
@@ -128,7 +170,9 @@ def test_csv_gz_and_parquet_load(db: Database, tmp_path: Path) -> None:
     assert (s2.read, s2.loaded) == (1, 1)
 
 
-def test_folder_and_glob_discovery_skip_unsupported_files_loudly(db: Database, tmp_path: Path) -> None:
+def test_folder_and_glob_discovery_skip_unsupported_files_loudly(
+    db: Database, tmp_path: Path
+) -> None:
     folder = tmp_path / "logs"
     (folder / "sub").mkdir(parents=True)
     shutil.copy(MIXED, folder / "sub" / "a.jsonl")
@@ -156,7 +200,14 @@ def test_unreadable_file_fails_whole_load_and_changes_nothing(
     bad.write_text(content)
     good = tmp_path / "more.jsonl"
     good.write_text(
-        json.dumps({"conversation_id": "new", "timestamp": "2026-01-01T00:00:00Z", "role": "user", "text": "x"})
+        json.dumps(
+            {
+                "conversation_id": "new",
+                "timestamp": "2026-01-01T00:00:00Z",
+                "role": "user",
+                "text": "x",
+            }
+        )
         + "\n"
     )
     with analyzer.open_database(db_path) as database:

@@ -84,36 +84,84 @@ def test_golden_files_are_committed() -> None:
 
 def _conv(cid: str, turns: list[tuple[str, str]]) -> list[dict[str, str]]:
     return [
-        {"conversation_id": cid, "timestamp": f"2026-04-01T10:{i:02d}:00Z", "role": role, "text": text}
+        {
+            "conversation_id": cid,
+            "timestamp": f"2026-04-01T10:{i:02d}:00Z",
+            "role": role,
+            "text": text,
+        }
         for i, (role, text) in enumerate(turns)
     ]
 
 
 REACTION_CASES = [
     # a thank-you in the opening request is not a confirmation of anything
-    ("thx-then-fallback", [("bot", "Hey! What do you need?"), ("customer", "parcel 7781 late, thx"),
-                           ("bot", "Hmm, I didn't catch that. Can you rephrase?")], "abandoned", None),
+    (
+        "thx-then-fallback",
+        [
+            ("bot", "Hey! What do you need?"),
+            ("customer", "parcel 7781 late, thx"),
+            ("bot", "Hmm, I didn't catch that. Can you rephrase?"),
+        ],
+        "abandoned",
+        None,
+    ),
     # a complaint in the opening request is not a reaction to the bot's answer
-    ("complaint-then-answer", [("customer", "still no refund after two weeks, useless"),
-                               ("bot", "Refunds reach your card 5 to 10 days after we receive the item.")],
-     "bot_resolved", "assumed"),
-    ("greeting-is-no-answer", [("bot", "Welcome!"), ("customer", "brilliant, is the sale still on")],
-     "abandoned", None),
-    ("typo-thanks", [("customer", "can I change my delivery slot"),
-                     ("bot", "Yes: open the order and pick 'Change slot'."), ("customer", "ok thanx!")],
-     "bot_resolved", "confirmed"),
-    ("not-helping", [("customer", "my invoice total looks wrong"),
-                     ("bot", "Invoices are issued on the 1st of each month."),
-                     ("customer", "this isn't helping, bye")], "abandoned", None),
-    ("did-the-trick", [("customer", "app keeps logging me out"),
-                       ("bot", "Clear the app cache under Settings > Storage, then sign in again."),
-                       ("customer", "That did the trick.")], "bot_resolved", "confirmed"),
+    (
+        "complaint-then-answer",
+        [
+            ("customer", "still no refund after two weeks, useless"),
+            ("bot", "Refunds reach your card 5 to 10 days after we receive the item."),
+        ],
+        "bot_resolved",
+        "assumed",
+    ),
+    (
+        "greeting-is-no-answer",
+        [("bot", "Welcome!"), ("customer", "brilliant, is the sale still on")],
+        "abandoned",
+        None,
+    ),
+    (
+        "typo-thanks",
+        [
+            ("customer", "can I change my delivery slot"),
+            ("bot", "Yes: open the order and pick 'Change slot'."),
+            ("customer", "ok thanx!"),
+        ],
+        "bot_resolved",
+        "confirmed",
+    ),
+    (
+        "not-helping",
+        [
+            ("customer", "my invoice total looks wrong"),
+            ("bot", "Invoices are issued on the 1st of each month."),
+            ("customer", "this isn't helping, bye"),
+        ],
+        "abandoned",
+        None,
+    ),
+    (
+        "did-the-trick",
+        [
+            ("customer", "app keeps logging me out"),
+            ("bot", "Clear the app cache under Settings > Storage, then sign in again."),
+            ("customer", "That did the trick."),
+        ],
+        "bot_resolved",
+        "confirmed",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("cid", "turns", "outcome", "resolution"), REACTION_CASES)
 def test_only_reactions_to_an_answer_confirm_or_reject(
-    db: Database, tmp_path: Path, cid: str, turns: list[tuple[str, str]], outcome: str,
+    db: Database,
+    tmp_path: Path,
+    cid: str,
+    turns: list[tuple[str, str]],
+    outcome: str,
     resolution: str | None,
 ) -> None:
     path = tmp_path / "c.jsonl"

@@ -45,7 +45,11 @@ def test_previous_week_and_previous_range() -> None:
     [
         (D(2026, 11, 23, 0, 30, tzinfo=dt.UTC), "UTC", "2026-W47"),  # Monday just after midnight
         (D(2026, 11, 22, 23, 59, tzinfo=dt.UTC), "UTC", "2026-W46"),  # Sunday night: W47 not over
-        (D(2026, 11, 22, 23, 30, tzinfo=dt.UTC), "Europe/Berlin", "2026-W47"),  # already Monday there
+        (
+            D(2026, 11, 22, 23, 30, tzinfo=dt.UTC),
+            "Europe/Berlin",
+            "2026-W47",
+        ),  # already Monday there
         (D(2026, 11, 23, 3, 0, tzinfo=dt.UTC), "America/Chicago", "2026-W46"),  # still Sunday there
     ],
 )

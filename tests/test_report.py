@@ -56,8 +56,16 @@ CHANNELS = ["web", "app", "whatsapp"]
 
 
 def _conversation(
-    cid: str, start: dt.datetime, kind: str, rng: random.Random, *, queue: str, channel: str,
-    hostile: bool = False, long_text: int = 0, extra_turns: int = 0,
+    cid: str,
+    start: dt.datetime,
+    kind: str,
+    rng: random.Random,
+    *,
+    queue: str,
+    channel: str,
+    hostile: bool = False,
+    long_text: int = 0,
+    extra_turns: int = 0,
 ) -> list[dict[str, object]]:
     """One conversation's canonical records; `kind` picks the outcome."""
     n = rng.randint(10000, 99999)
@@ -68,8 +76,11 @@ def _conversation(
         nonlocal clock
         clock += dt.timedelta(seconds=rng.randint(3, 40))
         rec: dict[str, object] = {
-            "conversation_id": cid, "message_id": f"{cid}-m{len(records) + 1}",
-            "timestamp": clock.strftime("%Y-%m-%dT%H:%M:%SZ"), "role": role, "event": event,
+            "conversation_id": cid,
+            "message_id": f"{cid}-m{len(records) + 1}",
+            "timestamp": clock.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "role": role,
+            "event": event,
             "channel": channel,
         }
         if text is not None:
@@ -103,8 +114,9 @@ def _conversation(
         add("bot", rng.choice(HANDOFF), "handoff_initiated", queue=queue)
         if kind == "agent":
             clock += dt.timedelta(seconds=rng.randint(10, 900))
-            add("agent", rng.choice(AGENT), participant_id=f"agent-{rng.randint(1, 9)}",
-                queue=queue)
+            add(
+                "agent", rng.choice(AGENT), participant_id=f"agent-{rng.randint(1, 9)}", queue=queue
+            )
             add("customer", "thanks")
         elif kind == "failed":
             add("system", None, "handoff_failed", queue=queue)
@@ -115,8 +127,14 @@ KINDS = ["confirmed", "assumed", "abandoned", "unengaged", "agent", "agent", "qu
 
 
 def write_jsonl(
-    path: Path, conversations: int, *, seed: int = 7, hostile: bool = False,
-    queues: list[str] | None = None, long_text: int = 0, days: int = 21,
+    path: Path,
+    conversations: int,
+    *,
+    seed: int = 7,
+    hostile: bool = False,
+    queues: list[str] | None = None,
+    long_text: int = 0,
+    days: int = 21,
 ) -> Path:
     rng = random.Random(seed)
     queue_names = queues or QUEUES
@@ -127,8 +145,13 @@ def write_jsonl(
         if hostile and i % 4 == 0:
             queue = XSS_SCRIPT if i % 8 == 0 else XSS_IMG
         records = _conversation(
-            f"c{i:05d}", start, KINDS[i % len(KINDS)], rng, queue=queue,
-            channel=CHANNELS[i % len(CHANNELS)], hostile=hostile and i % 3 == 0,
+            f"c{i:05d}",
+            start,
+            KINDS[i % len(KINDS)],
+            rng,
+            queue=queue,
+            channel=CHANNELS[i % len(CHANNELS)],
+            hostile=hostile and i % 3 == 0,
             long_text=long_text if i % 5 == 0 else 0,
         )
         lines.extend(json.dumps(r) for r in records)
@@ -222,8 +245,11 @@ class Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if self._in and self._in[-1][0] == tag:
             _, a, parts = self._in.pop()
-            (self.scripts.append((a, "".join(parts))) if tag == "script"
-             else self.styles.append("".join(parts)))
+            (
+                self.scripts.append((a, "".join(parts)))
+                if tag == "script"
+                else self.styles.append("".join(parts))
+            )
 
     def handle_data(self, data: str) -> None:
         if self._in:
@@ -237,8 +263,11 @@ class Page(HTMLParser):
         return " ".join(" ".join(self.text).split())
 
     def having(self, tag: str, **attrs: str) -> list[dict[str, str]]:
-        return [a for t, a in self.starts if t == tag
-                and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+        return [
+            a
+            for t, a in self.starts
+            if t == tag and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())
+        ]
 
     def classed(self, cls: str) -> list[tuple[str, dict[str, str]]]:
         return [(t, a) for t, a in self.starts if cls in a.get("class", "").split()]
@@ -261,9 +290,17 @@ def plain_html(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 # -- structure -------------------------------------------------------------------------------
 KPIS = {
-    "conversations", "engaged", "bot_resolution_rate", "handoff_rate", "abandonment_rate",
-    "abandoned_in_queue_rate", "handoff_failed_rate", "time_to_agent_median",
-    "time_to_agent_p90", "bot_turns_before_handoff", "friction_rate",
+    "conversations",
+    "engaged",
+    "bot_resolution_rate",
+    "handoff_rate",
+    "abandonment_rate",
+    "abandoned_in_queue_rate",
+    "handoff_failed_rate",
+    "time_to_agent_median",
+    "time_to_agent_p90",
+    "bot_turns_before_handoff",
+    "friction_rate",
 }
 
 
@@ -273,8 +310,9 @@ def test_structure(flagged_html: str) -> None:
         assert page.ids.get(section) == "section"
     tiles = page.having("div", **{"class": "tile"})
     assert {t["data-kpi"] for t in tiles} == KPIS
-    assert all(" of " in t["title"] or "over" in t["title"] or "period" in t["title"]
-               for t in tiles)
+    assert all(
+        " of " in t["title"] or "over" in t["title"] or "period" in t["title"] for t in tiles
+    )
     for chart_id in report.CHART_IDS:
         assert page.ids.get(chart_id) == "div"
         blocks = [s for a, s in page.scripts if a.get("data-chart") == chart_id]
@@ -323,12 +361,15 @@ def test_drilldown_worst_first_and_capped(tmp_path: Path) -> None:
            SELECT 'c00004', 100 + i, 'extra-' || i, TIMESTAMP '2026-03-06 12:00:00', 'customer',
                   'extra turn ' || i, 'message' FROM range(200) r(i)"""
     )
-    add_flags(db, [
-        ("c00005", "misroute", "c00005-m2", "a", 1.0),
-        (long_id, "misroute", "extra-150", "late evidence", 1.0),
-        (long_id, "customer_repeated", "c00004-m1", "early evidence", 1.0),
-        ("c00006", "misroute", None, "no evidence message", 1.0),
-    ])
+    add_flags(
+        db,
+        [
+            ("c00005", "misroute", "c00005-m2", "a", 1.0),
+            (long_id, "misroute", "extra-150", "late evidence", 1.0),
+            (long_id, "customer_repeated", "c00004-m1", "early evidence", 1.0),
+            ("c00006", "misroute", None, "no evidence message", 1.0),
+        ],
+    )
     page = Page(render(db, tmp_path))
     summaries = [a for t, a in page.starts if t == "li" and a.get("class") == "conversation"]
     assert len(summaries) == 3
@@ -459,9 +500,18 @@ def test_oversized_drilldown_is_shortened(tmp_path: Path, monkeypatch: pytest.Mo
 
 # -- the template contract -------------------------------------------------------------------
 CONTEXT_TYPES = [
-    report.ReportContext, report.Tile, report.Chart, report.Column, report.Table,
-    report.FlagNote, report.Turn, report.FlaggedConversation, report.Definition,
-    report.Change, report.FlagGroup, report.FlagDefinition,
+    report.ReportContext,
+    report.Tile,
+    report.Chart,
+    report.Column,
+    report.Table,
+    report.FlagNote,
+    report.Turn,
+    report.FlaggedConversation,
+    report.Definition,
+    report.Change,
+    report.FlagGroup,
+    report.FlagDefinition,
 ]
 
 
@@ -479,8 +529,15 @@ def test_context_fields_documented_and_used(cls: type) -> None:
 # -- formatting ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(None, "—"), (float("nan"), "—"), (0, "0 s"), (59.4, "59 s"), (61, "1 m 01 s"),
-     (3600, "1 h 00 m"), (90061, "1 d 01 h")],
+    [
+        (None, "—"),
+        (float("nan"), "—"),
+        (0, "0 s"),
+        (59.4, "59 s"),
+        (61, "1 m 01 s"),
+        (3600, "1 h 00 m"),
+        (90061, "1 d 01 h"),
+    ],
 )
 def test_fmt_seconds(seconds: float | None, text: str) -> None:
     assert fmt.fmt_seconds(seconds) == text
@@ -503,21 +560,32 @@ def test_script_json_cannot_close_the_script_element() -> None:
 # -- the weekly review: comparison, what changed, breakdowns ---------------------------------
 WEEK_BEFORE = dt.datetime(2026, 3, 2, 9, 0)  # 2026-W10
 WEEK_NOW = dt.datetime(2026, 3, 9, 9, 0)  # 2026-W11
-PII = ("Mail j.doe+x@example.co.uk, call +44 7700 900123 or (555) 010-7788, card "
-       "4111 1111 1111 1111, IBAN GB33BUKB20201555555555, account 12345678.")
-NOT_PII = ("Order ORD-48213 of 2026-03-02 at 10:30 cost £1,234.56; refund in 3-5 working days, "
-           "app v2.14.1, ticket INC0012345, 50% off.")
+PII = (
+    "Mail j.doe+x@example.co.uk, call +44 7700 900123 or (555) 010-7788, card "
+    "4111 1111 1111 1111, IBAN GB33BUKB20201555555555, account 12345678."
+)
+NOT_PII = (
+    "Order ORD-48213 of 2026-03-02 at 10:30 cost £1,234.56; refund in 3-5 working days, "
+    "app v2.14.1, ticket INC0012345, 50% off."
+)
 
 
-def _week(start: dt.datetime, kinds: dict[str, int], prefix: str, rng: random.Random,
-          *, intents: bool) -> list[dict[str, object]]:
+def _week(
+    start: dt.datetime, kinds: dict[str, int], prefix: str, rng: random.Random, *, intents: bool
+) -> list[dict[str, object]]:
     records: list[dict[str, object]] = []
     i = 0
     for kind, n in kinds.items():
         for _ in range(n):
             when = start + dt.timedelta(days=i % 5, minutes=i * 3)
-            recs = _conversation(f"{prefix}{i:03d}", when, kind, rng,
-                                 queue=("billing", "returns")[i % 2], channel="web")
+            recs = _conversation(
+                f"{prefix}{i:03d}",
+                when,
+                kind,
+                rng,
+                queue=("billing", "returns")[i % 2],
+                channel="web",
+            )
             for r in recs:
                 if intents and r["role"] == "customer":
                     r["intent"] = ("refund", "delivery")[i % 2]
@@ -538,10 +606,9 @@ def review_db(tmp_path_factory: pytest.TempPathFactory) -> analyzer.Database:
     """
     tmp = tmp_path_factory.mktemp("review")
     rng = random.Random(3)
-    records = (
-        _week(WEEK_BEFORE, {"confirmed": 48, "agent": 50, "abandoned": 2}, "a", rng, intents=False)
-        + _week(WEEK_NOW, {"confirmed": 27, "agent": 70, "abandoned": 3}, "b", rng, intents=True)
-    )
+    records = _week(
+        WEEK_BEFORE, {"confirmed": 48, "agent": 50, "abandoned": 2}, "a", rng, intents=False
+    ) + _week(WEEK_NOW, {"confirmed": 27, "agent": 70, "abandoned": 3}, "b", rng, intents=True)
     for r in records:
         if r["conversation_id"] == "b050" and r["role"] == "customer":
             r["text"] = f"{r['text']} {PII} {NOT_PII}"
@@ -551,8 +618,9 @@ def review_db(tmp_path_factory: pytest.TempPathFactory) -> analyzer.Database:
     db.load([path])
     db.con.execute("DELETE FROM friction_flags")  # the flags below, not the detectors', are known
     db.con.execute("UPDATE conversations SET friction_count = 0, flags = CAST([] AS VARCHAR[])")
-    handed = db.sql("SELECT conversation_id FROM conversations WHERE handed_off"
-                    " ORDER BY conversation_id")["conversation_id"].tolist()
+    handed = db.sql(
+        "SELECT conversation_id FROM conversations WHERE handed_off ORDER BY conversation_id"
+    )["conversation_id"].tolist()
     before = [c for c in handed if c.startswith("a")]
     now = [c for c in handed if c.startswith("b")]
     assert (len(before), len(now)) == (50, 70)
@@ -566,8 +634,13 @@ def review_db(tmp_path_factory: pytest.TempPathFactory) -> analyzer.Database:
     return db
 
 
-def _week_html(db: analyzer.Database, tmp_path: Path, name: str = "week.html",
-               timezone: str = "UTC", **kw: object) -> str:
+def _week_html(
+    db: analyzer.Database,
+    tmp_path: Path,
+    name: str = "week.html",
+    timezone: str = "UTC",
+    **kw: object,
+) -> str:
     period = parse_week("2026-W11", timezone)
     out = report.write_report(db, tmp_path / name, generated_at=GENERATED_AT, period=period, **kw)  # type: ignore[arg-type]
     return out.read_text(encoding="utf-8")
@@ -613,7 +686,10 @@ class Cells(HTMLParser):
             if self._depth:
                 self._depth -= 1
             else:
-                self.changes[self._kpi] = (self._change[0], " ".join("".join(self._change[1]).split()))
+                self.changes[self._kpi] = (
+                    self._change[0],
+                    " ".join("".join(self._change[1]).split()),
+                )
                 self._change = None
 
     def handle_data(self, data: str) -> None:
@@ -638,8 +714,11 @@ def test_tiles_compare_with_the_previous_week(review_db: analyzer.Database, tmp_
     assert changes["friction_rate"][0] == "worse"  # 14/50 -> 36/70
     tiles = {a["data-kpi"]: a for a in page.having("div", **{"class": "tile"})}
     assert tiles
-    title = next(a["title"] for _, a in page.classed("tile-change")
-                 if a.get("data-verdict") == "worse" and "z = +2.89" in a.get("title", ""))
+    title = next(
+        a["title"]
+        for _, a in page.classed("tile-change")
+        if a.get("data-verdict") == "worse" and "z = +2.89" in a.get("title", "")
+    )
     assert "70/100 vs 50/100" in title
     assert "|z| < 1.96" in page.words  # the rule is in the definitions
 
@@ -673,10 +752,18 @@ def test_compare_noise_rule() -> None:
     assert compare.count_change(120, 100, "").verdict == "within noise"  # z = 1.35
     assert compare.count_change(1300, 1000, "").verdict == "up"
     ok = {"lower": 100.0, "upper": 200.0}
-    assert compare.quantile_change(150, 140, ok, {"lower": 90, "upper": 180}, "worse",
-                                   fmt.fmt_seconds).verdict == "within noise"
-    assert compare.quantile_change(150, 60, ok, {"lower": 40, "upper": 80}, "worse",
-                                   fmt.fmt_seconds).verdict == "worse"
+    assert (
+        compare.quantile_change(
+            150, 140, ok, {"lower": 90, "upper": 180}, "worse", fmt.fmt_seconds
+        ).verdict
+        == "within noise"
+    )
+    assert (
+        compare.quantile_change(
+            150, 60, ok, {"lower": 40, "upper": 80}, "worse", fmt.fmt_seconds
+        ).verdict
+        == "worse"
+    )
 
 
 def test_days_and_weeks_use_the_period_time_zone(
@@ -725,10 +812,12 @@ def test_review_page_groups_by_flag_with_anchors(
 def test_review_sheet_anchors_match_the_report(tmp_path: Path) -> None:
     db = build(tmp_path, conversations=16)
     odd = 'we"ird id <x> & y'
-    db.con.execute("UPDATE turns SET conversation_id = $n WHERE conversation_id = 'c00004'",
-                   {"n": odd})
-    db.con.execute("UPDATE conversations SET conversation_id = $n WHERE conversation_id = 'c00004'",
-                   {"n": odd})
+    db.con.execute(
+        "UPDATE turns SET conversation_id = $n WHERE conversation_id = 'c00004'", {"n": odd}
+    )
+    db.con.execute(
+        "UPDATE conversations SET conversation_id = $n WHERE conversation_id = 'c00004'", {"n": odd}
+    )
     add_flags(db, [(odd, "misroute", None, "x", 1.0), ("c00005", "misroute", None, "y", 1.0)])
     sheet = tmp_path / "sheet.csv"
     export_sheet(db.con, Period(dt.datetime(2026, 3, 1), dt.datetime(2026, 4, 1), "March"), sheet)
@@ -746,17 +835,32 @@ def test_review_sheet_anchors_match_the_report(tmp_path: Path) -> None:
 def test_personal_data_is_redacted_by_default(review_db: analyzer.Database, tmp_path: Path) -> None:
     html = without_plotly(_week_html(review_db, tmp_path))
     text = Page(html).words
-    for secret in ("j.doe+x@example.co.uk", "7700 900123", "010-7788", "4111 1111",
-                   "GB33BUKB", "12345678"):
+    for secret in (
+        "j.doe+x@example.co.uk",
+        "7700 900123",
+        "010-7788",
+        "4111 1111",
+        "GB33BUKB",
+        "12345678",
+    ):
         assert secret not in html, secret
     for tag in ("[email]", "[phone]", "[card]", "[account]"):
         assert tag in text
     assert "repeated: Mail [email], call [phone] or [phone], card [card]" in text  # flag detail
-    for kept in ("ORD-48213", "2026-03-02 at 10:30", "£1,234.56", "3-5 working days", "v2.14.1",
-                 "INC0012345", "50% off"):
+    for kept in (
+        "ORD-48213",
+        "2026-03-02 at 10:30",
+        "£1,234.56",
+        "3-5 working days",
+        "v2.14.1",
+        "INC0012345",
+        "50% off",
+    ):
         assert kept in text, kept
-    stored = review_db.sql("SELECT text FROM turns WHERE conversation_id = 'b050'"
-                           " AND role = 'customer' ORDER BY seq LIMIT 1").iloc[0, 0]
+    stored = review_db.sql(
+        "SELECT text FROM turns WHERE conversation_id = 'b050'"
+        " AND role = 'customer' ORDER BY seq LIMIT 1"
+    ).iloc[0, 0]
     assert PII in stored  # the database keeps the original
 
 
@@ -774,7 +878,10 @@ def test_no_redact_shows_personal_data(review_db: analyzer.Database, tmp_path: P
         ("US: 555-010-7788, intl +1 (555) 010-7788", "US: [phone], intl [phone]"),
         ("card 4111-1111-1111-1111 exp 12/27", "card [card] exp 12/27"),
         ("iban GB33 BUKB 2020 1555 5555 55 thanks", "iban [account] thanks"),
-        ("order ORD-48213 and 48213, qty 12, 2026-03-02", "order ORD-48213 and 48213, qty 12, 2026-03-02"),
+        (
+            "order ORD-48213 and 48213, qty 12, 2026-03-02",
+            "order ORD-48213 and 48213, qty 12, 2026-03-02",
+        ),
     ],
 )
 def test_redaction_patterns(raw: str, shown: str) -> None:
@@ -782,16 +889,28 @@ def test_redaction_patterns(raw: str, shown: str) -> None:
     text = raw
     with duckdb.connect() as con:
         for kind in ("email", "account", "card", "phone"):
-            text = con.execute("SELECT regexp_replace(?, ?, ?, 'g')",
-                               [text, params[f"redact_{kind}_re"], f"[{kind}]"]).fetchall()[0][0]
+            text = con.execute(
+                "SELECT regexp_replace(?, ?, ?, 'g')",
+                [text, params[f"redact_{kind}_re"], f"[{kind}]"],
+            ).fetchall()[0][0]
     assert text == shown
 
 
 def test_cli_report_no_redact(tmp_path: Path) -> None:
     logs = tmp_path / "pii.jsonl"
-    logs.write_text(json.dumps({
-        "conversation_id": "p1", "message_id": "m1", "timestamp": "2026-03-02T10:00:00Z",
-        "role": "customer", "text": f"hi {PII}"}) + "\n", encoding="utf-8")
+    logs.write_text(
+        json.dumps(
+            {
+                "conversation_id": "p1",
+                "message_id": "m1",
+                "timestamp": "2026-03-02T10:00:00Z",
+                "role": "customer",
+                "text": f"hi {PII}",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     runner = CliRunner()
     for flag, expect in (([], False), (["--no-redact"], True)):
         out = tmp_path / f"r{len(flag)}.html"
@@ -803,8 +922,9 @@ def test_cli_report_no_redact(tmp_path: Path) -> None:
 # -- definitions and review precision ---------------------------------------------------------
 def test_definitions_show_flag_rules_thresholds_and_config(tmp_path: Path) -> None:
     cfg = tmp_path / "handoff.toml"
-    cfg.write_text('[thresholds]\nlong_queue_wait_seconds = 120\n\n'
-                   '[phrases]\nfallback = ["<b>sorry</b>"]\n')
+    cfg.write_text(
+        '[thresholds]\nlong_queue_wait_seconds = 120\n\n[phrases]\nfallback = ["<b>sorry</b>"]\n'
+    )
     db = analyzer.open_database(memory=True, config=cfg)
     db.load([write_jsonl(tmp_path / "logs.jsonl", 40)])  # the detectors run on load
     add_flags(db, [("c00005", "other_flag", None, "x", 1.0)])
@@ -843,7 +963,8 @@ def test_review_precision_beside_the_flag_rate(
            ('b001', 'misroute', 'confirmed', NULL, 'ann', TIMESTAMP '2026-03-20 10:00', NULL),
            ('b002', 'misroute', 'confirmed', NULL, 'ann', TIMESTAMP '2026-03-20 10:00', NULL),
            ('b003', 'misroute', 'false_positive', NULL, 'ann', TIMESTAMP '2026-03-20 10:00', NULL),
-           ('b004', 'misroute', 'unsure', NULL, 'ann', TIMESTAMP '2026-03-20 10:00', NULL)""")
+           ('b004', 'misroute', 'unsure', NULL, 'ann', TIMESTAMP '2026-03-20 10:00', NULL)"""
+    )
     try:
         html = _week_html(review_db, tmp_path)
     finally:
@@ -860,11 +981,16 @@ def test_review_precision_beside_the_flag_rate(
 def test_database_report_passes_the_period_through(
     review_db: analyzer.Database, tmp_path: Path
 ) -> None:
-    out = review_db.report(tmp_path / "api.html", period=parse_week("2026-W11"),
-                           generated_at=GENERATED_AT, redact=False)
+    out = review_db.report(
+        tmp_path / "api.html",
+        period=parse_week("2026-W11"),
+        generated_at=GENERATED_AT,
+        redact=False,
+    )
     page = Page(out.read_text(encoding="utf-8"))
     assert "Compared with 2026-W10" in page.words and PII in page.words
-    ranged = review_db.report(tmp_path / "range.html", since="2026-03-09", until="2026-03-16",
-                              generated_at=GENERATED_AT)
+    ranged = review_db.report(
+        tmp_path / "range.html", since="2026-03-09", until="2026-03-16", generated_at=GENERATED_AT
+    )
     words = Page(ranged.read_text(encoding="utf-8")).words
     assert "Compared with 2026-03-02 to 2026-03-09 (UTC, end excluded)" in words

@@ -39,9 +39,17 @@ pytestmark = [
 ]
 
 OFFLINE_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--proxy-server=127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
     "--window-size=1280,1800",
 )
 
@@ -55,9 +63,10 @@ class WebSocket:
         self.sock = socket.create_connection((host, int(port)), timeout=timeout)
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall(
-            (f"GET /{path} HTTP/1.1\r\nHost: {hostport}\r\nUpgrade: websocket\r\n"
-             f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
-             ).encode()
+            (
+                f"GET /{path} HTTP/1.1\r\nHost: {hostport}\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
         )
         head = b""
         while b"\r\n\r\n" not in head:
@@ -104,8 +113,11 @@ class WebSocket:
                 raise ConnectionError("closed by the browser")
             if opcode == 0x9:  # ping: answer with a masked pong
                 mask = os.urandom(4)
-                self.sock.sendall(bytes([0x8A, 0x80 | n]) + mask
-                                  + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+                self.sock.sendall(
+                    bytes([0x8A, 0x80 | n])
+                    + mask
+                    + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+                )
                 continue
             parts.append(payload)
             if b0 & 0x80:
@@ -148,8 +160,9 @@ class Browser:
         raise TimeoutError(event)
 
     def js(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True,
-                           awaitPromise=True)
+        result = self.call(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+        )
         if "exceptionDetails" in result:
             raise AssertionError(result["exceptionDetails"])
         return result["result"].get("value")
@@ -187,9 +200,15 @@ class Browser:
 def browser(tmp_path: Path) -> Iterator[Browser]:
     profile = tmp_path / "profile"
     proc = subprocess.Popen(
-        [_chromium(), *OFFLINE_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-         "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            _chromium(),
+            *OFFLINE_FLAGS,
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     ws = None
     try:
@@ -260,7 +279,8 @@ def test_report_works_offline_in_chromium(browser: Browser, tmp_path: Path) -> N
     assert "[phone]" in browser.js("document.getElementById('conversation-c00004').innerText")
     browser.js("location.hash = 'conversation-not-listed'")
     assert "not-listed is not listed" in browser.until(
-        "document.getElementById('anchor-missing').textContent")
+        "document.getElementById('anchor-missing').textContent"
+    )
 
     # Nothing hostile came alive, nothing failed, nothing was fetched.
     assert browser.js("document.querySelectorAll('img').length") == 0
@@ -332,7 +352,9 @@ def test_large_report_size_and_load_time(browser: Browser, tmp_path: Path) -> No
     rendered = time.monotonic() - start
     size = out.stat().st_size
     seconds = browser.load(out.as_uri())
-    drawn = browser.until(f"{CHARTS_DRAWN} >= {len(report.CHART_IDS)} && {CHARTS_DRAWN}", timeout=120)
+    drawn = browser.until(
+        f"{CHARTS_DRAWN} >= {len(report.CHART_IDS)} && {CHARTS_DRAWN}", timeout=120
+    )
     charts = time.monotonic() - start - rendered
     print(
         f"\n100,000 conversations: generated {generated:.1f} s, loaded {loaded:.1f} s, "

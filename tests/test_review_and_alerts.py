@@ -20,7 +20,8 @@ NOW = dt.datetime(2026, 11, 23, 9, 0)
 
 def _flag(db: Database, cid: str, flag: str) -> None:
     db.con.execute(
-        "insert into friction_flags values ($c, $f, null, 'test evidence', null)", {"c": cid, "f": flag}
+        "insert into friction_flags values ($c, $f, null, 'test evidence', null)",
+        {"c": cid, "f": flag},
     )
 
 
@@ -51,9 +52,17 @@ def test_export_import_and_precision(flagged: Database, tmp_path: Path) -> None:
     rows = list(csv.DictReader(sheet.open(newline="")))
     assert n == 3 and {r["verdict"] for r in rows} == {""} and {r["note"] for r in rows} == {""}
     assert {r["report_anchor"] for r in rows} == {
-        "conversation-o-events", "conversation-o-plain", "conversation-o-queue"}
-    _fill(sheet, {("o-events", "missing_transition"): "Confirmed",
-                  ("o-plain", "long_queue_wait"): "false_positive"})
+        "conversation-o-events",
+        "conversation-o-plain",
+        "conversation-o-queue",
+    }
+    _fill(
+        sheet,
+        {
+            ("o-events", "missing_transition"): "Confirmed",
+            ("o-plain", "long_queue_wait"): "false_positive",
+        },
+    )
     s = import_sheet(flagged.con, sheet, "maria", NOW)
     assert (s.rows, s.stored, s.empty) == (3, 2, 1)
     p = precision(flagged.con).set_index("flag")
@@ -68,8 +77,10 @@ def test_export_import_and_precision(flagged: Database, tmp_path: Path) -> None:
 def test_bad_verdict_stores_nothing_and_names_the_line(flagged: Database, tmp_path: Path) -> None:
     sheet = tmp_path / "review.csv"
     export_sheet(flagged.con, parse_week("2026-W11"), sheet)
-    _fill(sheet, {("o-events", "missing_transition"): "confirmed",
-                  ("o-plain", "long_queue_wait"): "maybe?"})
+    _fill(
+        sheet,
+        {("o-events", "missing_transition"): "confirmed", ("o-plain", "long_queue_wait"): "maybe?"},
+    )
     with pytest.raises(InputFileError, match=r"line \d: unknown verdict 'maybe\?'"):
         import_sheet(flagged.con, sheet, "maria", NOW)
     assert flagged.con.execute("select count(*) from reviews").fetchone() == (0,)
@@ -97,14 +108,19 @@ PREV = {"friction_rate": 0.40, "handoff_rate": 0.22, "abandonment_rate": 0.1}
         ({"handoff_rate_up_by_points": 5}, ["handoff_rate_up_by_points"]),  # +8 points
         ({"handoff_rate_up_by_points": 10}, []),
         ({"friction_rate_down_by_points": 1}, []),  # it went up
-        ({"handoff_rate_below": 0.5, "abandonment_rate_above": 0.0}, ["handoff_rate_below"]),  # NaN: no data
+        (
+            {"handoff_rate_below": 0.5, "abandonment_rate_above": 0.0},
+            ["handoff_rate_below"],
+        ),  # NaN: no data
     ],
 )
 def test_alert_rules(rules: dict[str, float], fired: list[str]) -> None:
     assert [a.rule for a in check(rules, HEAD, PREV)] == fired
 
 
-@pytest.mark.parametrize("rules", [{"friction_rate_over": 1}, {"nonsense_above": 1}, {"friction_rate_above": "x"}])
+@pytest.mark.parametrize(
+    "rules", [{"friction_rate_over": 1}, {"nonsense_above": 1}, {"friction_rate_above": "x"}]
+)
 def test_bad_alert_rules_are_config_errors(rules: dict[str, object]) -> None:
     with pytest.raises(ConfigError):
         check(rules, HEAD, PREV)

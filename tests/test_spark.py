@@ -81,15 +81,38 @@ def test_sample_logs_give_identical_outcomes_and_flags(
 
     def evidence(df: pd.DataFrame) -> set[tuple[object, ...]]:
         score = df["score"].round(9).astype(object).where(df["score"].notna(), None)
-        return set(zip(df["conversation_id"], df["flag"], df["message_id"], df["detail"], score,
-                       strict=True))
+        return set(
+            zip(
+                df["conversation_id"],
+                df["flag"],
+                df["message_id"],
+                df["detail"],
+                score,
+                strict=True,
+            )
+        )
 
     assert evidence(spark_flags) == evidence(duck.flags())  # same evidence, details and scores
     # The rest of the row agrees too (times to the microsecond, counts, lists).
-    cols = ["started_at", "ended_at", "handoff_at", "first_agent_at", "wait_seconds",
-            "bot_turns_before_handoff", "customer_messages", "bot_messages", "agent_messages",
-            "agents", "channel", "intent", "bot_version", "final_queue", "engaged",
-            "customer_asked_for_human", "friction_count"]
+    cols = [
+        "started_at",
+        "ended_at",
+        "handoff_at",
+        "first_agent_at",
+        "wait_seconds",
+        "bot_turns_before_handoff",
+        "customer_messages",
+        "bot_messages",
+        "agent_messages",
+        "agents",
+        "channel",
+        "intent",
+        "bot_version",
+        "final_queue",
+        "engaged",
+        "customer_asked_for_human",
+        "friction_count",
+    ]
     a = spark_conv.sort_values("conversation_id")[cols].reset_index(drop=True)
     b = duck_conv.sort_values("conversation_id")[cols].reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b, check_dtype=False)
@@ -144,10 +167,17 @@ def test_bad_records_are_rejected_with_the_loaders_reasons(spark: Any) -> None:
     got = spark.sql("SELECT record_no, reason FROM rejects ORDER BY record_no").collect()
     want = db.con.execute("SELECT record_no, reason FROM rejects ORDER BY record_no").fetchall()
     assert [tuple(r) for r in got] == want
-    ids = {tuple(r) for r in spark.sql("SELECT conversation_id, message_id, CAST(`timestamp` AS STRING), role FROM events").collect()}
-    want_ids = set(db.con.execute(
-        "SELECT conversation_id, message_id, CAST(\"timestamp\" AS VARCHAR), role FROM events"
-    ).fetchall())
+    ids = {
+        tuple(r)
+        for r in spark.sql(
+            "SELECT conversation_id, message_id, CAST(`timestamp` AS STRING), role FROM events"
+        ).collect()
+    }
+    want_ids = set(
+        db.con.execute(
+            'SELECT conversation_id, message_id, CAST("timestamp" AS VARCHAR), role FROM events'
+        ).fetchall()
+    )
     assert ids == want_ids  # the same derived message ids, times and roles
     db.close()
 
@@ -157,12 +187,15 @@ def test_times_without_offset_are_read_in_the_load_time_zone(spark: Any) -> None
     from analyzer.spark_io import load_events
 
     load_events(SparkEngine(spark), [str(FIXTURES / "mixed.jsonl")], timezone="America/New_York")
-    got = {tuple(r) for r in spark.sql(
-        "SELECT message_id, CAST(`timestamp` AS STRING) FROM events").collect()}
+    got = {
+        tuple(r)
+        for r in spark.sql("SELECT message_id, CAST(`timestamp` AS STRING) FROM events").collect()
+    }
     db = analyzer.open_database(memory=True)
     db.load([str(FIXTURES / "mixed.jsonl")], timezone="America/New_York")
-    want = set(db.con.execute(
-        "SELECT message_id, CAST(\"timestamp\" AS VARCHAR) FROM events").fetchall())
+    want = set(
+        db.con.execute('SELECT message_id, CAST("timestamp" AS VARCHAR) FROM events').fetchall()
+    )
     db.close()
     assert got == want
 
@@ -180,8 +213,15 @@ def test_export_canonical_round_trips_through_spark(
     counts = load_events(SparkEngine(spark), [str(tmp_path / "lake")])
     assert counts["rejected"] == 0
     assert counts["loaded"] == duck.con.execute("SELECT count(*) FROM events").fetchone()[0]
-    got = {tuple(r) for r in spark.sql("SELECT conversation_id, message_id, CAST(`timestamp` AS STRING), role, text FROM events").collect()}
-    want = set(duck.con.execute(
-        "SELECT conversation_id, message_id, CAST(\"timestamp\" AS VARCHAR), role, text FROM events"
-    ).fetchall())
+    got = {
+        tuple(r)
+        for r in spark.sql(
+            "SELECT conversation_id, message_id, CAST(`timestamp` AS STRING), role, text FROM events"
+        ).collect()
+    }
+    want = set(
+        duck.con.execute(
+            'SELECT conversation_id, message_id, CAST("timestamp" AS VARCHAR), role, text FROM events'
+        ).fetchall()
+    )
     assert got == want

@@ -24,7 +24,9 @@ MATERIALIZED = {
     QUERIES / "views" / "conversations_flagged.sql",
 }
 PORTABLE = sorted(
-    p for group in ("detectors", "metrics", "views") for p in (QUERIES / group).glob("*.sql")
+    p
+    for group in ("detectors", "metrics", "views")
+    for p in (QUERIES / group).glob("*.sql")
     if p not in DDL
 )
 DETECTORS = sorted((QUERIES / "detectors").glob("*.sql"))
@@ -42,9 +44,16 @@ def _ids(paths: list[Path]) -> list[str]:
 
 def test_there_is_a_detector_per_flag() -> None:
     assert {p.stem for p in DETECTORS} == {
-        "customer_repeated", "agent_reasked", "missing_transition", "misroute",
-        "ignored_handoff_request", "long_queue_wait", "abandoned_in_queue", "bot_loop",
-        "handoff_failed", "ping_pong",
+        "customer_repeated",
+        "agent_reasked",
+        "missing_transition",
+        "misroute",
+        "ignored_handoff_request",
+        "long_queue_wait",
+        "abandoned_in_queue",
+        "bot_loop",
+        "handoff_failed",
+        "ping_pong",
     }
 
 
@@ -66,14 +75,16 @@ def test_selects_end_in_order_by_and_stay_deterministic(path: Path) -> None:
     if path in DDL or path in MATERIALIZED:
         return
     last = re.sub(r"\s+LIMIT\s+.*$", "", code.strip().rstrip(";"), flags=re.I | re.S)
-    tail = last[last.upper().rfind("ORDER BY"):] if "ORDER BY" in last.upper() else ""
+    tail = last[last.upper().rfind("ORDER BY") :] if "ORDER BY" in last.upper() else ""
     assert tail and ")" not in tail.replace("(", ""), "the query must end in an ORDER BY"
 
 
 @pytest.mark.parametrize("path", PORTABLE, ids=_ids(PORTABLE))
 def test_transpiles_to_spark(path: Path) -> None:
     sql = path.read_text(encoding="utf-8").rstrip().rstrip(";")
-    out = sqlglot.transpile(sql, read="duckdb", write="spark", unsupported_level=sqlglot.ErrorLevel.RAISE)
+    out = sqlglot.transpile(
+        sql, read="duckdb", write="spark", unsupported_level=sqlglot.ErrorLevel.RAISE
+    )
     assert out and out[0].strip()
 
 

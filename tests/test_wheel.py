@@ -19,7 +19,9 @@ def test_wheel_installs_and_reports_from_another_directory(tmp_path: Path) -> No
     dist = tmp_path / "dist"
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert build.returncode == 0, build.stderr
     wheel = next(dist.glob("handoff_analyzer-*.whl"))
@@ -30,7 +32,9 @@ def test_wheel_installs_and_reports_from_another_directory(tmp_path: Path) -> No
     # a path line in a .pth adds the folder, but .pth files inside it are not processed.
     site = subprocess.run(
         [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     Path(site, "test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
@@ -39,12 +43,20 @@ def test_wheel_installs_and_reports_from_another_directory(tmp_path: Path) -> No
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "HANDOFF_DB")}
     where = subprocess.run(
         [py, "-c", "import analyzer.resources as r; print(r.queries_dir())"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert str(env_dir) in where.stdout, "the wheel's own copy of queries/ must be used"
     run = subprocess.run(
         [env_dir / "bin" / "handoff", "report", str(SAMPLE_LOGS), "--out", "r.html"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, check=False,
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     assert (elsewhere / "r.html").stat().st_size > 100_000

@@ -149,9 +149,13 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    activity = platform.head_has(head, platform.key("conversation"), platform.key("from"),
-                                 r'"type"\s*:\s*"(message|event|trace|conversationUpdate|typing|'
-                                 r'endOfConversation|handoff)"')
+    activity = platform.head_has(
+        head,
+        platform.key("conversation"),
+        platform.key("from"),
+        r'"type"\s*:\s*"(message|event|trace|conversationUpdate|typing|'
+        r'endOfConversation|handoff)"',
+    )
     return activity and (platform.head_starts(head, "[") or platform.head_starts(head, "{"))
 
 

@@ -52,7 +52,9 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> N
     try:
         con.execute(_JSONL_LINES, {"file": str(path), "fmt": "jsonl", "delim": LINE_DELIMITER})
     except duckdb.Error as exc:
-        raise InputFileError(f"{path}: cannot read as JSON Lines ({exc})", "check the file") from exc
+        raise InputFileError(
+            f"{path}: cannot read as JSON Lines ({exc})", "check the file"
+        ) from exc
 
 
 def _csv_header(path: Path, delim: str) -> list[str]:
@@ -114,7 +116,12 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> Non
 
 def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
     try:
-        columns = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet($f)", {"f": str(path)}).fetchall()]
+        columns = [
+            r[0]
+            for r in con.execute(
+                "DESCRIBE SELECT * FROM read_parquet($f)", {"f": str(path)}
+            ).fetchall()
+        ]
     except duckdb.Error as exc:
         raise InputFileError(f"{path}: cannot read as Parquet ({exc})", "check the file") from exc
     _require(path, columns, "Parquet")

@@ -132,5 +132,12 @@ def sniff(path: Path, head: bytes) -> bool:
     )
 
 
-register(Format(NAME, "Amazon Connect chat transcript or Contact Lens chat output", stage, sniff,
-              finish=finish))
+register(
+    Format(
+        NAME,
+        "Amazon Connect chat transcript or Contact Lens chat output",
+        stage,
+        sniff,
+        finish=finish,
+    )
+)

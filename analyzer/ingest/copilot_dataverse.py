@@ -64,7 +64,10 @@ FROM acts
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
     platform.require(
-        con, path, NAME, _SHAPE,
+        con,
+        path,
+        NAME,
+        _SHAPE,
         ["value (no rows found)", "content", "name", "content.activities"],
     )
     platform.run_stage(con, path, NAME, activity_records(_ACTS))

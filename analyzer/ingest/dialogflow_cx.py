@@ -149,5 +149,12 @@ def sniff(path: Path, head: bytes) -> bool:
     )
 
 
-register(Format(NAME, "Dialogflow CX interaction logs exported from BigQuery (JSON Lines)",
-                stage, sniff, finish=finish))
+register(
+    Format(
+        NAME,
+        "Dialogflow CX interaction logs exported from BigQuery (JSON Lines)",
+        stage,
+        sniff,
+        finish=finish,
+    )
+)

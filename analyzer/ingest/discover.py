@@ -10,8 +10,18 @@ from analyzer.errors import InputFileError
 
 # Endings a folder scan picks up; a file named on the command line is always tried.
 SUPPORTED_SUFFIXES = (
-    ".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".parquet", ".transcript",
-    ".jsonl.gz", ".ndjson.gz", ".json.gz", ".csv.gz", ".tsv.gz",
+    ".jsonl",
+    ".ndjson",
+    ".json",
+    ".csv",
+    ".tsv",
+    ".parquet",
+    ".transcript",
+    ".jsonl.gz",
+    ".ndjson.gz",
+    ".json.gz",
+    ".csv.gz",
+    ".tsv.gz",
 )
 
 

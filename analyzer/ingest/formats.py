@@ -49,15 +49,21 @@ def _looks_like_jsonl(path: Path, head: bytes) -> bool:
 
 FORMATS: dict[str, Format] = {
     "jsonl": Format(
-        "jsonl", "canonical schema, one JSON object per line", canonical.stage_jsonl,
+        "jsonl",
+        "canonical schema, one JSON object per line",
+        canonical.stage_jsonl,
         _looks_like_jsonl,
     ),
     "csv": Format(
-        "csv", "canonical schema, CSV with a header row", canonical.stage_csv,
+        "csv",
+        "canonical schema, CSV with a header row",
+        canonical.stage_csv,
         lambda p, h: _ends(p, ".csv", ".tsv"),
     ),
     "parquet": Format(
-        "parquet", "canonical schema, Parquet", canonical.stage_parquet,
+        "parquet",
+        "canonical schema, Parquet",
+        canonical.stage_parquet,
         lambda p, h: h.startswith(b"PAR1"),
     ),
 }
@@ -71,7 +77,9 @@ def read_head(path: Path, size: int = 65536) -> bytes:
         with path.open("rb") as fh:
             return fh.read(size)
     except (OSError, EOFError) as exc:
-        raise InputFileError(f"{path}: cannot read the file ({exc})", "check it is not truncated") from exc
+        raise InputFileError(
+            f"{path}: cannot read the file ({exc})", "check it is not truncated"
+        ) from exc
 
 
 def detect_format(path: Path, forced: str = "auto") -> Format:

@@ -93,41 +93,67 @@ FROM turns
 
 
 def stage_abcd(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
-    platform.require(con, path, "abcd", _ABCD_SHAPE,
-                     ["conversations (none found)", "convo_id", "original"])
+    platform.require(
+        con, path, "abcd", _ABCD_SHAPE, ["conversations (none found)", "convo_id", "original"]
+    )
     platform.run_stage(con, path, "abcd", _ABCD)
 
 
 def stage_twitter(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
-    platform.require(con, path, "twitter_care", _TWITTER_SHAPE,
-                     ["conversations (none found)", "dialogHeader.sessionID", "dialogContent"])
+    platform.require(
+        con,
+        path,
+        "twitter_care",
+        _TWITTER_SHAPE,
+        ["conversations (none found)", "dialogHeader.sessionID", "dialogContent"],
+    )
     platform.run_stage(con, path, "twitter_care", _TWITTER)
 
 
-register(Format(
-    "abcd", "ABCD customer / human-agent dialogues (JSON list)", stage_abcd,
-    lambda p, h: platform.head_has(h, platform.key("convo_id"), platform.key("original")),
-))
-register(Format(
-    "twitter_care", "IBM Twitter customer-care dialogues (JSON list)", stage_twitter,
-    lambda p, h: platform.head_has(h, platform.key("dialogHeader"), platform.key("dialogContent"))
-    or platform.head_has(h, platform.key("dialogContent"), platform.key("sessionID")),
-))
-register(Format(
-    "abcd_ontology", "ABCD ontology (intent and action lists)", _unused,
-    lambda p, h: platform.head_starts(h, "{")
-    and platform.head_has(
-        h, platform.key("intents"), platform.key("flows"), platform.key("subflows")
-    ),
-    skip="ABCD ontology (lists of intents and actions), not a transcript",
-))
-register(Format(
-    "activities_without_conversation",
-    "Copilot Studio transcript content of one row ({\"activities\": [...]}, no conversation id)",
-    _unused,
-    lambda p, h: platform.head_starts(h, "{")
-    and platform.head_has(h, r'^\s*\{\s*"activities"\s*:\s*\[', platform.key("from"))
-    and not platform.head_has(h, platform.key("conversation")),
-    skip="the content of one Copilot Studio transcript row, without its conversation id; load"
-    " the Dataverse export (conversationtranscripts.json) that holds it instead",
-))
+register(
+    Format(
+        "abcd",
+        "ABCD customer / human-agent dialogues (JSON list)",
+        stage_abcd,
+        lambda p, h: platform.head_has(h, platform.key("convo_id"), platform.key("original")),
+    )
+)
+register(
+    Format(
+        "twitter_care",
+        "IBM Twitter customer-care dialogues (JSON list)",
+        stage_twitter,
+        lambda p, h: (
+            platform.head_has(h, platform.key("dialogHeader"), platform.key("dialogContent"))
+            or platform.head_has(h, platform.key("dialogContent"), platform.key("sessionID"))
+        ),
+    )
+)
+register(
+    Format(
+        "abcd_ontology",
+        "ABCD ontology (intent and action lists)",
+        _unused,
+        lambda p, h: (
+            platform.head_starts(h, "{")
+            and platform.head_has(
+                h, platform.key("intents"), platform.key("flows"), platform.key("subflows")
+            )
+        ),
+        skip="ABCD ontology (lists of intents and actions), not a transcript",
+    )
+)
+register(
+    Format(
+        "activities_without_conversation",
+        'Copilot Studio transcript content of one row ({"activities": [...]}, no conversation id)',
+        _unused,
+        lambda p, h: (
+            platform.head_starts(h, "{")
+            and platform.head_has(h, r'^\s*\{\s*"activities"\s*:\s*\[', platform.key("from"))
+            and not platform.head_has(h, platform.key("conversation"))
+        ),
+        skip="the content of one Copilot Studio transcript row, without its conversation id; load"
+        " the Dataverse export (conversationtranscripts.json) that holds it instead",
+    )
+)

@@ -144,10 +144,19 @@ def finish(con: duckdb.DuckDBPyConnection, config: Config) -> None:
 
 def sniff(path: Path, head: bytes) -> bool:
     return platform.head_has(
-        head, platform.key("sessionId"), platform.key("sessionState"),
+        head,
+        platform.key("sessionId"),
+        platform.key("sessionState"),
         platform.key("inputTranscript") + "|" + platform.key("interpretations"),
     ) and not platform.head_has(head, platform.key("Transcript"))
 
 
-register(Format(NAME, "Amazon Lex V2 conversation logs (JSON Lines, or a CloudWatch export)",
-                stage, sniff, finish=finish))
+register(
+    Format(
+        NAME,
+        "Amazon Lex V2 conversation logs (JSON Lines, or a CloudWatch export)",
+        stage,
+        sniff,
+        finish=finish,
+    )
+)

@@ -223,8 +223,15 @@ def _log(
         con.execute(
             "INSERT INTO loads VALUES ($id, $f, $fmt, $size, $mtime, $read, $loaded, $dup, $rej, $at)",
             {
-                "id": load_id, "f": fs.path, "fmt": fs.format, "size": size, "mtime": mtime,
-                "read": fs.read, "loaded": fs.loaded, "dup": fs.duplicates,
-                "rej": fs.rejected, "at": at,
+                "id": load_id,
+                "f": fs.path,
+                "fmt": fs.format,
+                "size": size,
+                "mtime": mtime,
+                "read": fs.read,
+                "loaded": fs.loaded,
+                "dup": fs.duplicates,
+                "rej": fs.rejected,
+                "at": at,
             },
         )

@@ -133,15 +133,21 @@ def handoff_tools(config: Config) -> list[str]:
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
-    platform.require(con, path, NAME, _SHAPE,
-                     ["conversations (none found)", "messages or traj", "messages[].role"])
+    platform.require(
+        con,
+        path,
+        NAME,
+        _SHAPE,
+        ["conversations (none found)", "messages or traj", "messages[].role"],
+    )
     stem = path.name.split(".")[0]
     platform.run_stage(con, path, NAME, _STAGE, {"tools": handoff_tools(config), "stem": stem})
 
 
 def sniff(path: Path, head: bytes) -> bool:
     return platform.head_has(
-        head, r'"(traj|messages)"\s*:\s*\[|^\s*\[\s*\{\s*"role"',
+        head,
+        r'"(traj|messages)"\s*:\s*\[|^\s*\[\s*\{\s*"role"',
         r'"role"\s*:\s*"(system|user|assistant|tool)"',
     )
 

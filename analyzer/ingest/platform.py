@@ -162,9 +162,13 @@ def finish_documents(
         f"SELECT * FROM ({shape}) AS s(source_file, {flags})"
         f" WHERE NOT ({all_present}) ORDER BY source_file LIMIT 1"
     )
-    files = [r[0] for r in con.execute(
-        "SELECT DISTINCT source_file FROM documents WHERE source_format = $fmt ORDER BY 1 LIMIT 3",
-        {"fmt": fmt}).fetchall()]
+    files = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT source_file FROM documents WHERE source_format = $fmt ORDER BY 1 LIMIT 3",
+            {"fmt": fmt},
+        ).fetchall()
+    ]
     try:
         bad = con.execute(first_bad, {"fmt": fmt}).fetchone()
         if bad is None:

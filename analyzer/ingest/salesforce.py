@@ -57,9 +57,9 @@ entries AS (
     SELECT source_file, line_no, unnest(l) AS e, generate_subscripts(l, 1) AS k FROM lists
 )
 SELECT source_file, line_no * 1000000 + k AS pos, e,
-       {_field('ConversationId')} AS conv_id,
-       {_field('ActorType')} AS actor_type,
-       {_field('EntryType')} AS entry_type
+       {_field("ConversationId")} AS conv_id,
+       {_field("ActorType")} AS actor_type,
+       {_field("EntryType")} AS entry_type
 FROM entries
 """
 
@@ -74,7 +74,7 @@ _STAGE = f"""
 {platform.INSERT}
 WITH f AS (
     SELECT *,
-        {_field('Seq')} AS seq,
+        {_field("Seq")} AS seq,
         lower(replace(entry_type, '_', '')) AS et,
         CASE lower(replace(actor_type, '_', ''))
             WHEN 'agent' THEN 'agent'
@@ -85,7 +85,7 @@ WITH f AS (
             WHEN 'system' THEN 'system'
             ELSE lower(actor_type)
         END AS role,
-        coalesce({_field('EntryPayload')}, e ->> 'entry_payload') AS payload
+        coalesce({_field("EntryPayload")}, e ->> 'entry_payload') AS payload
     FROM ({_ENTRIES})
 ),
 m AS (
@@ -111,15 +111,15 @@ m AS (
 SELECT source_file, $fmt, rec,
     json_object(
         'conversation_id', conv_id,
-        'message_id', coalesce({_field('Id')}, conv_id || ':' || coalesce(seq, CAST(pos AS VARCHAR))),
-        'timestamp', coalesce({_field('EntryTime')}, {_field('ClientTimestamp')}),
+        'message_id', coalesce({_field("Id")}, conv_id || ':' || coalesce(seq, CAST(pos AS VARCHAR))),
+        'timestamp', coalesce({_field("EntryTime")}, {_field("ClientTimestamp")}),
         'role', role,
-        'text', {_field('Message')},
+        'text', {_field("Message")},
         'event', event,
-        'participant_id', coalesce({_field('ActorName')}, {_field('ActorId')}),
-        'metadata', json_object('actor_type', actor_type, 'actor_id', {_field('ActorId')},
-                                'actor_name', {_field('ActorName')}, 'entry_type', entry_type,
-                                'seq', seq, 'has_attachments', {_field('HasAttachments')}),
+        'participant_id', coalesce({_field("ActorName")}, {_field("ActorId")}),
+        'metadata', json_object('actor_type', actor_type, 'actor_id', {_field("ActorId")},
+                                'actor_name', {_field("ActorName")}, 'entry_type', entry_type,
+                                'seq', seq, 'has_attachments', {_field("HasAttachments")}),
         'source_record', json_merge_patch(e, '{{"attributes": null}}')
     ),
     CASE WHEN json_type(e) <> 'OBJECT' THEN 'entry is not a JSON object' END,
@@ -149,13 +149,18 @@ _NEEDED = {"conversationid", "actortype", "entrytype"}
 
 def sniff(path: Path, head: bytes) -> bool:
     if _is_json(head):
-        return platform.head_has(head, platform.key("ConversationId"), platform.key("ActorType"),
-                                 platform.key("EntryType"))
+        return platform.head_has(
+            head,
+            platform.key("ConversationId"),
+            platform.key("ActorType"),
+            platform.key("EntryType"),
+        )
     # CSV: only by the header, so a canonical CSV is never taken for this format
     first = head.decode("utf-8", errors="ignore").lstrip("\ufeff").split("\n", 1)[0]
     names = {c.strip().strip('"').strip().lower() for c in first.split(",")}
     return _NEEDED.issubset(names)
 
 
-register(Format(NAME, "Salesforce ConversationEntry records (CSV or JSON)", stage, sniff,
-                finish=finish))
+register(
+    Format(NAME, "Salesforce ConversationEntry records (CSV or JSON)", stage, sniff, finish=finish)
+)

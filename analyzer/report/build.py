@@ -83,8 +83,11 @@ def _as_period(period: Period | None, since: Moment, until: Moment) -> Period:
 
 
 def _intervals(db: Database, period: Period) -> dict[str, dict[str, Any]]:
-    df = run(db.con, query("report", "quantile_intervals"),
-             {"since": period.since, "until": period.until}).df()
+    df = run(
+        db.con,
+        query("report", "quantile_intervals"),
+        {"since": period.since, "until": period.until},
+    ).df()
     return {str(r["metric"]): r for r in df.to_dict("records")}
 
 
@@ -175,7 +178,12 @@ def build_context(
         previous_rates, previous_flags = earlier.rates, earlier.flag_rates
         handed_before = earlier.headline().get("handed_off")
     else:
-        changes, previous_rates, previous_flags, handed_before = {}, rates.iloc[0:0], flag_rates.iloc[0:0], 0
+        changes, previous_rates, previous_flags, handed_before = (
+            {},
+            rates.iloc[0:0],
+            flag_rates.iloc[0:0],
+            0,
+        )
     label = base["previous_period"]
     overall = flag_rates[flag_rates["dimension"] == "all"].sort_values(
         ["rate", "flag"], ascending=[False, True]

@@ -54,9 +54,7 @@ SPECS: dict[str, MetricSpec] = {
     "time_to_agent_median": MetricSpec("quantile", "time_to_agent_median_s"),
     "time_to_agent_p90": MetricSpec("quantile", "time_to_agent_p90_s"),
     "bot_turns_before_handoff": MetricSpec("quantile", "bot_turns_before_handoff_median"),
-    "friction_rate": MetricSpec(
-        "rate", "friction_rate", "handed_off_with_friction", "handed_off"
-    ),
+    "friction_rate": MetricSpec("rate", "friction_rate", "handed_off_with_friction", "handed_off"),
 }
 
 
@@ -122,8 +120,8 @@ def count_change(x1: float | None, x0: float | None, higher: str) -> Change:
         return Change(fmt_int(x0), "", "not comparable", "no value in one of the periods")
     z = poisson_z(x1, x0)
     test = f"z = {z:+.2f} (Poisson)"
-    verdict = (NOISE if x1 != x0 else "no change") if abs(z) < Z_CRITICAL else _direction(
-        x1 - x0, higher
+    verdict = (
+        (NOISE if x1 != x0 else "no change") if abs(z) < Z_CRITICAL else _direction(x1 - x0, higher)
     )
     return Change(fmt_int(x0), _relative(x1, x0), verdict, test)
 
@@ -142,8 +140,12 @@ def quantile_change(
     delta = _relative(v1, v0)
     if not now or not before:
         return Change(show(v0), delta, "not comparable", "no interval")
-    lo1, hi1, lo0, hi0 = (_num(now["lower"]), _num(now["upper"]),
-                          _num(before["lower"]), _num(before["upper"]))
+    lo1, hi1, lo0, hi0 = (
+        _num(now["lower"]),
+        _num(now["upper"]),
+        _num(before["lower"]),
+        _num(before["upper"]),
+    )
     if None in (lo1, hi1, lo0, hi0):
         return Change(show(v0), delta, "not comparable", "too few values for an interval")
     test = f"95% intervals {show(lo1)} to {show(hi1)} vs {show(lo0)} to {show(hi0)}"
@@ -164,8 +166,10 @@ def tile_changes(
     for key, spec in SPECS.items():
         if spec.kind == "rate":
             out[key] = rate_change(
-                _num(now.get(spec.numerator)), _num(now.get(spec.denominator)),
-                _num(before.get(spec.numerator)), _num(before.get(spec.denominator)),
+                _num(now.get(spec.numerator)),
+                _num(now.get(spec.denominator)),
+                _num(before.get(spec.numerator)),
+                _num(before.get(spec.denominator)),
                 spec.higher,
             )
         elif spec.kind == "count":
@@ -175,9 +179,12 @@ def tile_changes(
         else:
             show = fmt_number if spec.value.startswith("bot_turns") else fmt_seconds
             out[key] = quantile_change(
-                _num(now.get(spec.value)), _num(before.get(spec.value)),
-                intervals_now.get(spec.value), intervals_before.get(spec.value),
-                spec.higher, show,
+                _num(now.get(spec.value)),
+                _num(before.get(spec.value)),
+                intervals_now.get(spec.value),
+                intervals_before.get(spec.value),
+                spec.higher,
+                show,
             )
     return out
 
@@ -191,7 +198,9 @@ _CHANGE_COLUMNS = (
 )
 
 
-def _moved(rows: list[dict[str, Any]], higher: str) -> list[tuple[tuple[object, ...], tuple[str, ...]]]:
+def _moved(
+    rows: list[dict[str, Any]], higher: str
+) -> list[tuple[tuple[object, ...], tuple[str, ...]]]:
     """(sort key, cells) per row: trends before noise, then the largest move in points."""
     out = []
     for r in rows:
@@ -215,8 +224,13 @@ def _moved(rows: list[dict[str, Any]], higher: str) -> list[tuple[tuple[object, 
     return out
 
 
-def changed_flags(now: pd.DataFrame, before: pd.DataFrame, handed_now: object,
-                  handed_before: object, previous: str) -> Table:
+def changed_flags(
+    now: pd.DataFrame,
+    before: pd.DataFrame,
+    handed_now: object,
+    handed_before: object,
+    previous: str,
+) -> Table:
     """The flags whose rate among handed-off conversations moved most (top MAX_CHANGED)."""
     title = "Flags that moved most"
     if not previous:
@@ -250,11 +264,17 @@ def changed_queues(now: pd.DataFrame, before: pd.DataFrame, previous: str) -> Ta
     a = now.loc[now["dimension"] == "queue", cols]
     b = before.loc[before["dimension"] == "queue", cols]
     both = a.merge(b, on="key", suffixes=("_1", "_0"))
-    both = both[(both["handed_off_1"] >= MIN_QUEUE_HANDOFFS)
-                & (both["handed_off_0"] >= MIN_QUEUE_HANDOFFS)]
+    both = both[
+        (both["handed_off_1"] >= MIN_QUEUE_HANDOFFS) & (both["handed_off_0"] >= MIN_QUEUE_HANDOFFS)
+    ]
     rows = [
-        {"name": r.key, "x1": float(r.handed_off_with_friction_1), "n1": float(r.handed_off_1),
-         "x0": float(r.handed_off_with_friction_0), "n0": float(r.handed_off_0)}
+        {
+            "name": r.key,
+            "x1": float(r.handed_off_with_friction_1),
+            "n1": float(r.handed_off_1),
+            "x0": float(r.handed_off_with_friction_0),
+            "n0": float(r.handed_off_0),
+        }
         for r in both.itertuples(index=False)
     ]
     ranked = _moved(rows, "worse")

@@ -209,7 +209,8 @@ def group_by_flag(
         if here < having[f]:
             note += f"; {having[f] - here:,} of them listed under an earlier flag"
         groups.append(
-            FlagGroup(f, f"flag-group-{i}", note + ".", (precision or {}).get(f, ""),
-                      tuple(placed[f]))
+            FlagGroup(
+                f, f"flag-group-{i}", note + ".", (precision or {}).get(f, ""), tuple(placed[f])
+            )
         )
     return tuple(groups)

@@ -20,9 +20,7 @@ def tiles(h: Mapping[str, Any], changes: Mapping[str, Change] | None = None) -> 
     """The KPI tiles; `changes` (keyed like the tiles) adds the comparison with the previous period."""
     g = h.get
     found = changes or {}
-    return tuple(
-        Tile(t.key, t.label, t.value, t.detail, found.get(t.key)) for t in _tiles(g)
-    )
+    return tuple(Tile(t.key, t.label, t.value, t.detail, found.get(t.key)) for t in _tiles(g))
 
 
 def _tiles(g: Any) -> tuple[Tile, ...]:
@@ -151,7 +149,7 @@ def breakdown(rates: pd.DataFrame, dimension: str, label: str) -> Table:
 
 
 def precision_words(row: Any) -> str:
-    """"80.0% of 10 reviewed" from a review_precision row (None: not reviewed)."""
+    """ "80.0% of 10 reviewed" from a review_precision row (None: not reviewed)."""
     if row is None:
         return ""
     decided = int(row.confirmed) + int(row.false_positive)
@@ -179,7 +177,9 @@ def flag_table(
     total = flag_rates.loc[flag_rates["dimension"] == "all", "flag"].nunique()
     extra = (
         (
-            Column("Reviewed", True, "flagged conversations with a reviewer's verdict (all periods)"),
+            Column(
+                "Reviewed", True, "flagged conversations with a reviewer's verdict (all periods)"
+            ),
             Column("Precision", True, "confirmed / (confirmed + false positive)"),
         )
         if reviewed

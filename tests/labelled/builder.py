@@ -56,8 +56,16 @@ FIXES = [
     "Your request has been processed.",
     "That's taken care of.",
 ]
-THANKS = ["thanks!", "cheers", "great, thank you", "perfect", "ok thanks", "brilliant, ta",
-          "thank you so much", "lovely, thanks"]
+THANKS = [
+    "thanks!",
+    "cheers",
+    "great, thank you",
+    "perfect",
+    "ok thanks",
+    "brilliant, ta",
+    "thank you so much",
+    "lovely, thanks",
+]
 BOT_REPLIES = [
     "I can help with orders, billing and accounts. What do you need?",
     "Here is our help article on that topic.",
@@ -102,8 +110,14 @@ class Case:
     clock: dt.datetime = START
     queue: str = "billing"
 
-    def _add(self, role: str, text: str | None = None, event: str = "message",
-             gap: float = 15, **extra: object) -> Case:
+    def _add(
+        self,
+        role: str,
+        text: str | None = None,
+        event: str = "message",
+        gap: float = 15,
+        **extra: object,
+    ) -> Case:
         self.clock += dt.timedelta(seconds=gap)
         rec: dict[str, object] = {
             "conversation_id": self.cid,
@@ -135,8 +149,9 @@ class Case:
             self.clock += dt.timedelta(seconds=gap)
         return self
 
-    def handoff(self, notice: str | None, queue: str | None = None, wait: float = 40,
-                who: str = "agent-1") -> Case:
+    def handoff(
+        self, notice: str | None, queue: str | None = None, wait: float = 40, who: str = "agent-1"
+    ) -> Case:
         """Bot tells (or not) the customer, the platform queues, an agent joins after `wait` s."""
         q = queue or self.queue
         if notice:
@@ -158,39 +173,74 @@ def clean(i: int, flag: str = "clean", kind: str = "ok") -> Case:
     return k.a(GREETINGS[i]).a(FIXES[i]).c(THANKS[i])
 
 
-ORDERS = ["48213", "ORD-77120", "#559210", "A-30417", "order no. 661204", "PO-88412", "720193",
-          "ORD 90311"]
-EMAILS = ["jo.baker@example.com", "k.ng@example.org", "sam_r@example.net", "li.wei@example.co.uk",
-          "amira.h@example.com", "pete99@example.com", "r.diaz@example.org", "nina.k@example.net"]
+ORDERS = [
+    "48213",
+    "ORD-77120",
+    "#559210",
+    "A-30417",
+    "order no. 661204",
+    "PO-88412",
+    "720193",
+    "ORD 90311",
+]
+EMAILS = [
+    "jo.baker@example.com",
+    "k.ng@example.org",
+    "sam_r@example.net",
+    "li.wei@example.co.uk",
+    "amira.h@example.com",
+    "pete99@example.com",
+    "r.diaz@example.org",
+    "nina.k@example.net",
+]
 
 
 def customer_repeated() -> Iterator[Case]:
     pre_post = [
         ("my order 48213 hasn't arrived", "as I told the bot, order 48213"),
         ("my email is jo.baker@example.com", "it's jo.baker@example.com, I already said"),
-        ("I was charged twice for my subscription this month",
-         "like I said, I got billed twice for the subscription this month"),
-        ("tracking number 1Z999AA10123456784 shows no movement", "the tracking is 1Z999AA10123456784"),
-        ("the discount code doesn't work at checkout",
-         "again: the discount code doesn't work at checkout"),
+        (
+            "I was charged twice for my subscription this month",
+            "like I said, I got billed twice for the subscription this month",
+        ),
+        (
+            "tracking number 1Z999AA10123456784 shows no movement",
+            "the tracking is 1Z999AA10123456784",
+        ),
+        (
+            "the discount code doesn't work at checkout",
+            "again: the discount code doesn't work at checkout",
+        ),
         ("you can reach me on 07700 900461", "my number is +44 7700 900461"),
         ("account 55102934 is locked", "It's account 55102934, same as before."),
-        ("my router keeps dropping the wifi connection every evening",
-         "every evening the router keeps dropping the wifi connection"),
+        (
+            "my router keeps dropping the wifi connection every evening",
+            "every evening the router keeps dropping the wifi connection",
+        ),
     ]
     for i, (pre, post) in enumerate(pre_post):
         k = _case("customer_repeated", "pos", i, {"customer_repeated"})
         k.b("Hello! What can I do for you?", gap=0).c(pre).handoff(NOTICES[i])
         yield k.a(GREETINGS[i]).c(post).a(FIXES[i]).c(THANKS[i])
     near_post = [
-        "yes", "thanks", "ok", "it was the blue jacket, size M", "the other order is 55555",
-        "hi there!", "no", "I'd also like to update my marketing preferences",
+        "yes",
+        "thanks",
+        "ok",
+        "it was the blue jacket, size M",
+        "the other order is 55555",
+        "hi there!",
+        "no",
+        "I'd also like to update my marketing preferences",
     ]
     for i, post in enumerate(near_post):
         k = _case("customer_repeated", "near", i, set())
         k.b("Hello! What can I do for you?", gap=0).c(
-            ["my order 48213 hasn't arrived", "my email is jo.baker@example.com", PROBLEMS[i],
-             "account 55102934 is locked"][i % 4]
+            [
+                "my order 48213 hasn't arrived",
+                "my email is jo.baker@example.com",
+                PROBLEMS[i],
+                "account 55102934 is locked",
+            ][i % 4]
         ).handoff(NOTICES[i])
         yield k.a(GREETINGS[i]).c(post).a(FIXES[i]).c(THANKS[i])
 
@@ -200,7 +250,10 @@ def agent_reasked() -> Iterator[Case]:
         ("my order 48213 hasn't arrived", "Can I have your order number?"),
         ("my email is jo.baker@example.com", "Could you confirm the email address on the account?"),
         ("I can't log in, account number 55102934", "What's your account number, please?"),
-        ("phone me on 07700 900461 if needed", "Can you give me a phone number we can reach you on?"),
+        (
+            "phone me on 07700 900461 if needed",
+            "Can you give me a phone number we can reach you on?",
+        ),
         ("I need to move my delivery to postcode SW1A 1AA", "Which postcode is it going to?"),
         ("invoice INV-2026-0311 is wrong", "Please provide the invoice number so I can look."),
         ("my parcel hasn't moved, ORD-77120", "which order is this about?"),
@@ -217,7 +270,10 @@ def agent_reasked() -> Iterator[Case]:
         ("I can't log in, account number 55102934", "Is it account 55102934 you can't get into?"),
         (PROBLEMS[3], "What's the new postcode?"),
         ("invoice INV-2026-0311 is wrong", "Which payment method did you use?"),
-        ("my parcel hasn't moved, ORD-77120", "I can see order ORD-77120 - is the address still right?"),
+        (
+            "my parcel hasn't moved, ORD-77120",
+            "I can see order ORD-77120 - is the address still right?",
+        ),
         (PROBLEMS[6], "Can you tell me the model of your router?"),
         ("phone me on 07700 900461 if needed", "What's your account number, please?"),
     ]
@@ -229,8 +285,14 @@ def agent_reasked() -> Iterator[Case]:
 
 def missing_transition() -> Iterator[Case]:
     last_bot = [
-        "Let me look into that.", "OK.", "I see, thanks for the details.", BOT_REPLIES[1],
-        "Got it.", BOT_REPLIES[3], "Understood, one moment.", BOT_REPLIES[6],
+        "Let me look into that.",
+        "OK.",
+        "I see, thanks for the details.",
+        BOT_REPLIES[1],
+        "Got it.",
+        BOT_REPLIES[3],
+        "Understood, one moment.",
+        BOT_REPLIES[6],
     ]
     for i, text in enumerate(last_bot):
         k = _case("missing_transition", "pos", i, {"missing_transition"})
@@ -314,8 +376,16 @@ def long_queue_wait() -> Iterator[Case]:
 
 
 def abandoned_in_queue() -> Iterator[Case]:
-    leaving = ["hello?", "anyone there?", "forget it", "this is taking forever", "bye",
-               "I'll call instead", "still waiting...", "never mind"]
+    leaving = [
+        "hello?",
+        "anyone there?",
+        "forget it",
+        "this is taking forever",
+        "bye",
+        "I'll call instead",
+        "still waiting...",
+        "never mind",
+    ]
     for i, text in enumerate(leaving):
         k = _case("abandoned_in_queue", "pos", i, {"abandoned_in_queue"})
         k.b("Hi, how can I help?", gap=0).c(PROBLEMS[i]).handoff(NOTICES[i])
@@ -342,8 +412,11 @@ def bot_loop() -> Iterator[Case]:
     for i in range(8):
         k = _case("bot_loop", "near", i, set())
         k.b("Hi, how can I help?", gap=0)
-        replies = [FALLBACKS[i], FALLBACKS[(i + 1) % 8], BOT_REPLIES[i]] if i % 2 else \
-            [BOT_REPLIES[i], BOT_REPLIES[(i + 1) % 8], BOT_REPLIES[(i + 2) % 8]]
+        replies = (
+            [FALLBACKS[i], FALLBACKS[(i + 1) % 8], BOT_REPLIES[i]]
+            if i % 2
+            else [BOT_REPLIES[i], BOT_REPLIES[(i + 1) % 8], BOT_REPLIES[(i + 2) % 8]]
+        )
         for j, reply in enumerate(replies):
             k.c(PROBLEMS[(i + j) % 8]).b(reply)
         yield k.handoff(NOTICES[i]).a(GREETINGS[i]).a(FIXES[i]).c(THANKS[i])
@@ -369,10 +442,14 @@ def handoff_failed() -> Iterator[Case]:
             k.b(text)
         yield k.c("unbelievable", gap=20)
     near = [
-        "Our agents are available from 8am every day.", "An agent is available now.",
-        "Our team is online and ready.", "A colleague is free to help you.",
-        "Good news, someone is available.", "Our advisors answer within minutes.",
-        "There is an agent waiting for you.", "We're open until 10pm today.",
+        "Our agents are available from 8am every day.",
+        "An agent is available now.",
+        "Our team is online and ready.",
+        "A colleague is free to help you.",
+        "Good news, someone is available.",
+        "Our advisors answer within minutes.",
+        "There is an agent waiting for you.",
+        "We're open until 10pm today.",
     ]
     for i, text in enumerate(near):
         k = _case("handoff_failed", "near", i, set())
@@ -407,9 +484,18 @@ def ping_pong() -> Iterator[Case]:
         yield k.b("Hi again! Anything else?").c(THANKS[i])
 
 
-BUILDERS = [customer_repeated, agent_reasked, missing_transition, misroute,
-            ignored_handoff_request, long_queue_wait, abandoned_in_queue, bot_loop,
-            handoff_failed, ping_pong]
+BUILDERS = [
+    customer_repeated,
+    agent_reasked,
+    missing_transition,
+    misroute,
+    ignored_handoff_request,
+    long_queue_wait,
+    abandoned_in_queue,
+    bot_loop,
+    handoff_failed,
+    ping_pong,
+]
 FLAGS = [b.__name__ for b in BUILDERS]
 
 
