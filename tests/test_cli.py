@@ -14,7 +14,17 @@ from analyzer.cli import app
 from tests.conftest import FIXTURES, SAMPLE_LOGS
 
 runner = CliRunner()
-COMMANDS = ["load", "report", "query", "show", "run", "review export", "review import", "spark-run", "export-canonical"]
+COMMANDS = [
+    "load",
+    "report",
+    "query",
+    "show",
+    "run",
+    "review export",
+    "review import",
+    "spark-run",
+    "export-canonical",
+]
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
