@@ -168,3 +168,36 @@ def test_report_from_existing_database(db_path: Path, tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert out.exists()
+
+
+def test_show_marks_each_flag_at_its_evidence(tmp_path: Path, db_path: Path) -> None:
+    rows = [
+        ("customer", "my parcel for order 770315 never came"),
+        ("bot", "I'm passing you to a colleague from deliveries now."),
+        ("agent", "Hello! Could you give me the order number please?"),
+        ("customer", "it's 770315, like I told the bot"),
+    ]
+    path = tmp_path / "c.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "conversation_id": "s-1",
+                    "timestamp": f"2026-05-04T10:0{i}:00Z",
+                    "role": role,
+                    "text": text,
+                    "participant_id": "a-9" if role == "agent" else None,
+                }
+            )
+            + "\n"
+            for i, (role, text) in enumerate(rows)
+        )
+    )
+    invoke("load", str(path), "--db", str(db_path))
+    code, out, _ = invoke("show", "s-1", "--db", str(db_path))
+    assert code == 0
+    lines = out.splitlines()
+    ask = next(i for i, ln in enumerate(lines) if "Could you give me the order number" in ln)
+    assert "⚑ agent_reasked:" in lines[ask + 1]
+    again = next(i for i, ln in enumerate(lines) if "like I told the bot" in ln)
+    assert "⚑ customer_repeated:" in lines[again + 1]
