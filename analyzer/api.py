@@ -213,5 +213,5 @@ def open_database(
     """Open a database: `path`, else $HANDOFF_DB, else ./handoff.duckdb; `memory=True` for a scratch one."""
     cfg = config if isinstance(config, Config) else load_config(config)
     target = None if memory else str(path or store.default_db_path())
-    con = store.connect(target, read_only=read_only)
+    con = store.connect(target, read_only=read_only, memory_limit=cfg.memory_limit)
     return Database(con, target, cfg)

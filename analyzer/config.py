@@ -50,6 +50,11 @@ class Config:
     source: str = "defaults"
 
     @property
+    def memory_limit(self) -> str | None:
+        value = self.data.get("engine", {}).get("memory_limit")
+        return str(value) if value else None
+
+    @property
     def timezone(self) -> str:
         return str(self.data.get("load", {}).get("timezone", "UTC"))
 

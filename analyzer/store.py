@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from analyzer import __version__
-from analyzer.errors import DatabaseError
+from analyzer.errors import ConfigError, DatabaseError
 from analyzer.sql import query
 
 DEFAULT_DB = "handoff.duckdb"
@@ -22,8 +24,27 @@ def default_db_path() -> str:
     return os.environ.get("HANDOFF_DB") or DEFAULT_DB
 
 
-def connect(path: str | Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and when writable, create or upgrade) a handoff database. None means in-memory."""
+_SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+
+
+def checked_memory_limit(value: str) -> str:
+    """A DuckDB memory size such as "1GB" (checked, since SET takes no bound parameter)."""
+    if not _SIZE.match(value):
+        raise ConfigError(
+            f"[engine] memory_limit = {value!r} is not a memory size",
+            'write it like memory_limit = "1GB" or "512MB"',
+        )
+    return value.strip()
+
+
+def connect(
+    path: str | Path | None, *, read_only: bool = False, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open (and when writable, create or upgrade) a handoff database. None means in-memory.
+
+    `memory_limit` caps DuckDB's memory; work beyond it spills to disk (beside a database file,
+    or in the system's temporary folder for an in-memory database, never in the working folder).
+    """
     target = ":memory:" if path is None else str(path)
     if read_only and target != ":memory:" and not Path(target).is_file():
         raise DatabaseError(
@@ -38,6 +59,11 @@ def connect(path: str | Path | None, *, read_only: bool = False) -> duckdb.DuckD
             "check the path, or close the other program that holds it",
         ) from exc
     con.execute("SET TimeZone = 'UTC'")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{checked_memory_limit(memory_limit)}'")
+    if target == ":memory:":
+        spill = Path(tempfile.gettempdir()) / f"handoff-spill-{os.getpid()}"
+        con.execute("SET temp_directory = $d", {"d": str(spill)})
     if not read_only:
         ensure_schema(con)
     return con

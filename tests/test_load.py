@@ -13,7 +13,7 @@ import pytest
 
 import analyzer
 from analyzer.api import Database
-from analyzer.errors import InputFileError
+from analyzer.errors import HandoffError, InputFileError
 from tests.conftest import FIXTURES
 
 MIXED = FIXTURES / "mixed.jsonl"
@@ -223,3 +223,16 @@ def test_unreadable_file_fails_whole_load_and_changes_nothing(
             " (select count(*) from loads), (select count(*) from conversations)"
         ).fetchone()
     assert before == after
+
+
+def test_memory_limit_from_config(tmp_path: Path) -> None:
+    cfg = tmp_path / "handoff.toml"
+    cfg.write_text('[engine]\nmemory_limit = "512MB"\n')
+    with analyzer.open_database(memory=True, config=cfg) as database:
+        limit = database.con.execute("select current_setting('memory_limit')").fetchone()
+        spill = database.con.execute("select current_setting('temp_directory')").fetchone()
+    assert limit == ("488.2 MiB",)
+    assert spill and not spill[0].startswith(str(tmp_path))  # never the working folder
+    cfg.write_text('[engine]\nmemory_limit = "lots"\n')
+    with pytest.raises(HandoffError, match="not a memory size"):
+        analyzer.open_database(memory=True, config=cfg)

@@ -35,7 +35,7 @@ NUMBERED_LINES = """
         SELECT row_number() OVER () AS n, line
         FROM read_csv($file, columns = {'line': 'VARCHAR'}, header = false, auto_detect = false,
                       delim = $delim, quote = '', escape = '', strict_mode = false,
-                      null_padding = true, max_line_size = 67108864)
+                      null_padding = true, max_line_size = 8388608)
     )
     WHERE line IS NOT NULL AND trim(line) <> ''
 """
@@ -93,7 +93,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> Non
                           auto_detect = false, delim = $delim, quote = '"', escape = '"',
                           ignore_errors = true, store_rejects = true,
                           rejects_scan = 'csv_reject_scans', rejects_table = 'csv_reject_rows',
-                          max_line_size = 67108864) t
+                          max_line_size = 8388608) t
             """,
             {"file": str(path), "columns": columns, "delim": delim},
         )

@@ -24,12 +24,12 @@ from analyzer.ingest.canonical import LINE_DELIMITER, NUMBERED_LINES
 # One JSON value per file: the whole document, however it is laid out (an object or an array).
 DOC = (
     "read_json($file, format = 'unstructured', records = false, columns = {'json': 'JSON'},"
-    " maximum_object_size = 1073741824)"
+    " maximum_object_size = 268435456)"
 )
 # One row per element of a top-level JSON array, in file order (with its 1-based index).
 ARRAY_ITEMS = (
     "(SELECT row_number() OVER () AS idx, json AS item FROM read_json($file, format = 'array',"
-    " records = false, columns = {'json': 'JSON'}, maximum_object_size = 1073741824))"
+    " records = false, columns = {'json': 'JSON'}, maximum_object_size = 268435456))"
 )
 
 # Documents read by the stagers, waiting for their format's finisher. `doc` is the JSON text of

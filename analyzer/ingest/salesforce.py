@@ -29,7 +29,7 @@ _CSV_ROWS = """
 INSERT INTO documents
 SELECT $file, $fmt, row_number() OVER (), CAST(to_json(t) AS VARCHAR)
 FROM read_csv($file, header = true, all_varchar = true, normalize_names = true, delim = ',',
-              quote = '"', escape = '"', max_line_size = 67108864) t
+              quote = '"', escape = '"', max_line_size = 8388608) t
 """
 
 
