@@ -36,8 +36,6 @@ KNOWN = TEXT_FIELDS + JSON_FIELDS
 REQUIRED = ("conversation_id", "timestamp", "role")
 # Inside a folder only these files are read (as `handoff load` does); a file named directly is read.
 JSONL_FILES = "*.{jsonl,ndjson,json,jsonl.gz,ndjson.gz,json.gz}"
-# A time that already says its zone (or is an epoch number) is not moved by --timezone.
-_HAS_ZONE = r"(?i)(z|[+-][0-9]{2}(:?[0-9]{2})?|^-?[0-9]+(\.[0-9]+)?)$"
 
 
 def input_format(uri: str, fmt: str = "auto") -> str:
@@ -173,9 +171,7 @@ def _parquet(spark: SparkSession, uris: list[str]) -> DataFrame:
     )
 
 
-def read_canonical(
-    spark: SparkSession, uris: list[str], *, fmt: str = "auto", timezone: str = "UTC"
-) -> DataFrame:
+def read_canonical(spark: SparkSession, uris: list[str], *, fmt: str = "auto") -> DataFrame:
     """Canonical records from `uris` as text columns, the input of canonical_columns.sql."""
     from pyspark.sql import functions as F
 
@@ -189,14 +185,9 @@ def read_canonical(
     out = frames[0]
     for frame in frames[1:]:
         out = out.unionByName(frame)
-    if timezone != "UTC":  # a time without an offset is read in `timezone`, as on DuckDB
-        ts = F.trim(F.col("timestamp"))
-        out = out.withColumn(
-            "timestamp",
-            F.when(ts.rlike(_HAS_ZONE) | ts.isNull(), F.col("timestamp")).otherwise(
-                F.concat(ts, F.lit(f" {timezone}"))
-            ),
-        )
+    # Canonical files carry times; a time without a zone is read in `timezone` by
+    # canonical_columns.sql, as on DuckDB.
+    out = out.withColumn("timestamp_optional", F.lit(False))
     return out
 
 
@@ -211,10 +202,12 @@ def load_events(
     """Fill the `events` and `rejects` views from `uris`; returns read/loaded/duplicates/rejected."""
     spark = engine.spark
     loaded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
-    read_canonical(spark, uris, fmt=fmt, timezone=timezone).createOrReplaceTempView(
-        "canonical_records"
+    read_canonical(spark, uris, fmt=fmt).createOrReplaceTempView("canonical_records")
+    engine.materialize(
+        "normalized",
+        query("ingest", "canonical_columns"),
+        {"loaded_at": loaded_at, "timezone": timezone},
     )
-    engine.materialize("normalized", query("ingest", "canonical_columns"), {"loaded_at": loaded_at})
     engine.register(
         "rejects",
         spark.sql(

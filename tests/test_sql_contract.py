@@ -18,7 +18,8 @@ ALL_SQL = sorted(QUERIES.rglob("*.sql"))
 DDL = {QUERIES / "views" / "schema.sql"}
 # Written into tables (a table has no order; every reader orders): a sort there only costs time.
 MATERIALIZED = {
-    QUERIES / "ingest" / "normalize.sql",
+    QUERIES / "ingest" / "canonical_records.sql",
+    QUERIES / "ingest" / "canonical_columns.sql",
     QUERIES / "views" / "turns.sql",
     QUERIES / "views" / "conversations.sql",
     QUERIES / "views" / "conversations_flagged.sql",

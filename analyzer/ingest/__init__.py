@@ -1,7 +1,8 @@
 """Input files of any supported format -> canonical rows in `events`.
 
 Each format has a *stager* that writes the file's records into the temporary table `staged` as
-canonical JSON objects (one per record); one SQL normaliser (`queries/ingest/normalize.sql`) then
+canonical JSON objects (one per record); `queries/ingest/canonical_records.sql` reads them into
+fields and `queries/ingest/canonical_columns.sql` (shared with the Spark path) then
 validates every record and maps it to an event row or a reject with its reason.
 """
 

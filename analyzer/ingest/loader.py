@@ -14,7 +14,7 @@ from analyzer.errors import InputFileError
 from analyzer.ingest.canonical import STAGED_DDL
 from analyzer.ingest.formats import Finisher, detect_format
 from analyzer.ingest.platform import DOCUMENTS_DDL
-from analyzer.sql import query
+from analyzer.sql import bind, query
 
 
 @dataclass(frozen=True)
@@ -121,23 +121,32 @@ def load_files(
     for finish in finishers.values():
         finish(con, config)
 
-    # Naive timestamps are read in the load's time zone; everything is stored in UTC.
-    con.execute(f"SET TimeZone = '{tz}'")  # tz was checked against the known names above
-    try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE normalized AS "
-            + query("ingest", "normalize").sql.rstrip().rstrip(";"),
-            {"loaded_at": loaded_at},
-        )
-    finally:
-        con.execute("SET TimeZone = 'UTC'")
+    # DuckDB turns each record's JSON text into text fields; the schema's rules (shared with the
+    # Spark path) then map them to event rows, reading times without a zone in `tz`.
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW canonical_records AS "
+        + query("ingest", "canonical_records").sql.rstrip().rstrip(";")
+    )
+    rules = query("ingest", "canonical_columns")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE normalized AS " + rules.sql.rstrip().rstrip(";"),
+        bind(rules, {"loaded_at": loaded_at, "timezone": tz}),
+    )
 
     _refuse_unreadable_files(con)
     staged = [p for p in files if str(p) in formats]
     _insert(con, [str(p) for p in staged], loaded_at)
     summary = _account(con, formats)
     _log(con, staged, summary, loaded_at)
+    _drop_working_tables(con)
     return LoadSummary(files=summary.files, not_transcripts=not_transcripts)
+
+
+def _drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Free the load's working tables before the refresh needs the memory."""
+    con.execute("DROP VIEW IF EXISTS canonical_records")
+    for temp in ("staged", "documents", "normalized", "fresh"):
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
 
 
 def _refuse_unreadable_files(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,6 +1,6 @@
 -- name: canonical_columns
--- description: Maps already-parsed canonical records (every field as text, from `canonical_records`) to event rows with the same rules as normalize.sql: role aliases, event default 'message', ISO or epoch timestamps to UTC, message_id derived when absent; reject_reason says why a record cannot load (NULL when it can). Portable: runs on DuckDB and, transpiled, on Spark.
--- params: loaded_at
+-- description: The rules of the canonical schema, for both engines: maps parsed canonical records (every field as text, from `canonical_records`) to event rows: role aliases, event default 'message', ISO or epoch timestamps to UTC (a time without zone read in $timezone; null allowed for formats without times), message_id derived when absent; reject_reason says why a record cannot load (NULL when it can). Portable: runs on DuckDB and, transpiled, on Spark.
+-- params: loaded_at, timezone
 WITH fields AS (
     SELECT
         *,
@@ -10,7 +10,10 @@ WITH fields AS (
         coalesce(nullif(lower(trim(event)), ''), 'message') AS event_raw,
         nullif(trim(message_id), '') AS given_message_id,
         try_cast(trim("timestamp") AS DOUBLE) AS ts_number,
-        regexp_matches(coalesce(trim("timestamp"), ''), '^-?[0-9]+(\.[0-9]+)?$') AS ts_is_number
+        regexp_matches(coalesce(trim("timestamp"), ''), '^-?[0-9]+(\.[0-9]+)?$') AS ts_is_number,
+        -- a time that says no zone (no Z, offset or epoch number) is read in $timezone
+        regexp_matches(coalesce(trim("timestamp"), ''), '(?i)(z|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            AS ts_has_zone
     FROM canonical_records
 ),
 typed AS (
@@ -23,7 +26,11 @@ typed AS (
             WHEN ts_is_number AND abs(ts_number) < 1e14
                 THEN CAST(make_timestamp(CAST(round(ts_number * 1000) AS BIGINT)) AS TIMESTAMP)
             WHEN ts_is_number THEN NULL
-            ELSE CAST(try_cast(ts_raw AS TIMESTAMPTZ) AS TIMESTAMP)
+            WHEN ts_has_zone OR $timezone = 'UTC'
+                THEN CAST(try_cast(ts_raw AS TIMESTAMPTZ) AS TIMESTAMP)
+            ELSE CAST(try_cast(
+                ts_raw || CASE WHEN length(ts_raw) = 10 THEN ' 00:00:00' ELSE '' END || ' ' || $timezone
+                AS TIMESTAMPTZ) AS TIMESTAMP)
         END AS ts,
         CASE
             WHEN role_raw IN ('customer', 'user', 'visitor', 'end_user', 'enduser', 'end user',
@@ -54,8 +61,9 @@ judged AS (
         CASE
             WHEN read_error IS NOT NULL THEN read_error
             WHEN conv_id IS NULL THEN 'missing required field conversation_id'
-            WHEN ts_raw IS NULL THEN 'missing required field timestamp'
-            WHEN ts IS NULL
+            WHEN ts_raw IS NULL AND NOT coalesce(timestamp_optional, false)
+                THEN 'missing required field timestamp'
+            WHEN ts_raw IS NOT NULL AND ts IS NULL
                 THEN 'unparseable timestamp ''' || left(ts_raw, 60)
                      || ''' (use ISO-8601 such as 2026-05-04T10:00:00Z, or epoch seconds or milliseconds)'
             WHEN role_raw IS NULL THEN 'missing required field role'
@@ -92,6 +100,5 @@ SELECT
     source_record,
     CAST($loaded_at AS TIMESTAMP) AS loaded_at,
     reject_reason,
-    raw
-FROM judged
-ORDER BY source_file, record_no;
+    CASE WHEN reject_reason IS NOT NULL THEN raw END AS raw  -- kept for rejects only
+FROM judged;
