@@ -113,54 +113,42 @@ def load_config(path: str | Path | None = None) -> Config:
     return Config(data=data, source=source)
 
 
+def _check_lists(
+    data: dict[str, Any], table: str, source: str, *, regex: bool, kinds: tuple[str, ...] = ()
+) -> None:
+    """Every entry of `[table]` is a list of strings (of valid regexes when `regex`)."""
+    for name, values in data.get(table, {}).items():
+        if kinds and name not in kinds:
+            raise ConfigError(
+                f"[{table}] {name} in {source} is not one of its kinds", f"use {', '.join(kinds)}"
+            )
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ConfigError(
+                f"[{table}] {name} in {source} must be a list of strings",
+                'write it as name = ["one", "two"]',
+            )
+        for value in values if regex else []:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ConfigError(
+                    f"[{table}] {name} in {source} has an invalid regular expression "
+                    f"{value!r}: {exc}",
+                    "escape special characters such as ( ) ? with a backslash",
+                ) from exc
+
+
 def _validate(data: dict[str, Any], source: str) -> None:
-    for name, phrases in data.get("phrases", {}).items():
-        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-            raise ConfigError(
-                f"[phrases] {name} in {source} must be a list of strings",
-                'write it as name = ["phrase one", "phrase two"]',
-            )
-        for p in phrases:
-            try:
-                re.compile(p)
-            except re.error as exc:
-                raise ConfigError(
-                    f"[phrases] {name} in {source} has an invalid regular expression {p!r}: {exc}",
-                    "escape special characters such as ( ) ? with a backslash",
-                ) from exc
-    for table in ("routing",):
-        for name, value in data.get(table, {}).items():
-            if not isinstance(value, str):
-                raise ConfigError(
-                    f"[{table}] {name} in {source} must be a string, not {value!r}",
-                    f'write it as {name} = "..."',
-                )
+    _check_lists(data, "phrases", source, regex=True)
+    _check_lists(data, "redaction", source, regex=True, kinds=REDACTION_KINDS)
     for table in ("words", "asks_for", "identifiers"):
-        for name, values in data.get(table, {}).items():
-            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-                raise ConfigError(
-                    f"[{table}] {name} in {source} must be a list of strings",
-                    'write it as name = ["one", "two"]',
-                )
-    for name, patterns in data.get("redaction", {}).items():
-        if name not in REDACTION_KINDS:
+        _check_lists(data, table, source, regex=False)
+    for name, value in data.get("routing", {}).items():
+        if not isinstance(value, str):
             raise ConfigError(
-                f"[redaction] {name} in {source} is not a kind of personal data the report redacts",
-                f"use {', '.join(REDACTION_KINDS)}",
+                f"[routing] {name} in {source} must be a string, not {value!r}",
+                f'write it as {name} = "..."',
             )
-        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-            raise ConfigError(
-                f"[redaction] {name} in {source} must be a list of strings",
-                'write it as name = ["pattern one", "pattern two"]',
-            )
-        for p in patterns:
-            try:
-                re.compile(p)
-            except re.error as exc:
-                raise ConfigError(
-                    f"[redaction] {name} in {source} has an invalid regular expression {p!r}: {exc}",
-                    "escape special characters such as ( ) ? with a backslash",
-                ) from exc
     for name, value in data.get("thresholds", {}).items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(
