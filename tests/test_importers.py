@@ -125,6 +125,9 @@ WRONG = [
     ("connect/no_contact_id.json", "connect", "InitialContactId or ContactId"),
     ("openai_messages/no_role.json", "openai_messages", "messages[].role"),
     ("rasa/no_events.json", "rasa", "events"),
+    ("dialogflow_cx/no_conversation_name.jsonl", "dialogflow_cx", "conversation_name"),
+    ("lex_v2/no_session_id.jsonl", "lex_v2", "sessionId"),
+    ("salesforce/messaging_sessions.csv", "salesforce", "ActorType"),
 ]
 
 
