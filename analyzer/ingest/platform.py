@@ -67,6 +67,22 @@ INSERT = (
 )
 
 
+def unreadable(where: str, fmt: str, exc: duckdb.Error) -> InputFileError:
+    """DuckDB could not read `where` (a file, or a list of files) as `fmt`."""
+    detail = str(exc).split("\n", 1)[0]
+    return InputFileError(
+        f"{where}: cannot read as {fmt} ({detail})",
+        f"check it is a {fmt} export, or pass --format with its real format",
+    )
+
+
+def missing_field(path: str | Path, fmt: str, name: str) -> InputFileError:
+    return InputFileError(
+        f"{path}: not in the {fmt} format, missing field {name}",
+        f"check the file is a {fmt} export, or pass --format with its real format",
+    )
+
+
 def run_stage(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -78,11 +94,7 @@ def run_stage(
     try:
         con.execute(sql, {"file": str(path), "fmt": fmt, **(params or {})})
     except duckdb.Error as exc:
-        detail = str(exc).split("\n", 1)[0]
-        raise InputFileError(
-            f"{path}: cannot read as {fmt} ({detail})",
-            f"check the file is a {fmt} export, or pass --format with its real format",
-        ) from exc
+        raise unreadable(str(path), fmt, exc) from exc
 
 
 def require(
@@ -101,17 +113,10 @@ def require(
     try:
         row = con.execute(sql, {"file": str(path), **(params or {})}).fetchone()
     except duckdb.Error as exc:
-        detail = str(exc).split("\n", 1)[0]
-        raise InputFileError(
-            f"{path}: cannot read as {fmt} ({detail})",
-            f"check the file is a {fmt} export, or pass --format with its real format",
-        ) from exc
+        raise unreadable(str(path), fmt, exc) from exc
     for name, present in zip(fields, row or [False] * len(fields), strict=True):
         if not present:
-            raise InputFileError(
-                f"{path}: not in the {fmt} format, missing field {name}",
-                f"check the file is a {fmt} export, or pass --format with its real format",
-            )
+            raise missing_field(path, fmt, name)
 
 
 def head_has(head: bytes, *patterns: str) -> bool:
@@ -174,16 +179,9 @@ def finish_documents(
         if bad is None:
             con.execute(sql, bound)
     except duckdb.Error as exc:
-        detail = str(exc).split("\n", 1)[0]
-        raise InputFileError(
-            f"{', '.join(files)}: cannot read as {fmt} ({detail})",
-            f"check the files are {fmt} exports, or pass --format with their real format",
-        ) from exc
+        raise unreadable(", ".join(files), fmt, exc) from exc
     if bad is not None:
         path, present = bad[0], bad[1:]
         name = next(f for f, ok in zip(fields, present, strict=True) if not ok)
-        raise InputFileError(
-            f"{path}: not in the {fmt} format, missing field {name}",
-            f"check the file is a {fmt} export, or pass --format with its real format",
-        )
+        raise missing_field(path, fmt, name)
     con.execute("DELETE FROM documents WHERE source_format = $fmt", {"fmt": fmt})
