@@ -152,12 +152,6 @@ class Database:
             )
         return df
 
-    def conversation_flags(self, conversation_id: str) -> pd.DataFrame:
-        return self.con.execute(
-            "SELECT flag, message_id, detail, score FROM friction_flags WHERE conversation_id = $id ORDER BY flag, message_id",
-            {"id": conversation_id},
-        ).df()
-
     def sql(self, text: str, params: dict[str, object] | None = None) -> pd.DataFrame:
         """Run read-only SQL."""
         return run_sql(self.con, text, params)

@@ -58,9 +58,6 @@ class Config:
     def timezone(self) -> str:
         return str(self.data.get("load", {}).get("timezone", "UTC"))
 
-    def phrases(self, name: str) -> list[str]:
-        return list(self.data.get("phrases", {}).get(name, []))
-
     def sql_params(self) -> dict[str, Any]:
         """Every value a query may declare: `<list>_re` per phrase list, thresholds, intents."""
         params: dict[str, Any] = {}
