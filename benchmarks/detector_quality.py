@@ -99,8 +99,7 @@ def score(folder: Path) -> Score:
             found.setdefault(str(row.conversation_id), set()).add(str(row.flag))
         conv = db.conversations()
         outcomes = {
-            str(r.conversation_id): (str(r.outcome), r.handoff_outcome)
-            for r in conv.itertuples()
+            str(r.conversation_id): (str(r.outcome), r.handoff_outcome) for r in conv.itertuples()
         }
     s = Score(folder.name if folder.name != "labelled" else "labelled (own)", len(truth))
     for flag in FLAGS:
@@ -158,9 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("sets", nargs="*", type=Path)
     ap.add_argument("--misses", action="store_true", help="list every wrong call")
     args = ap.parse_args(argv)
-    sets = args.sets or sorted(
-        p for p in (ROOT / "tests" / "blind").iterdir() if (p / "truth.csv").exists()
-    ) + [ROOT / "tests" / "labelled"]
+    blind = sorted(p for p in (ROOT / "tests" / "blind").iterdir() if (p / "truth.csv").exists())
+    sets = args.sets or [*blind, ROOT / "tests" / "labelled"]
     scores = [score(p) for p in sets]
     for s in scores:
         print(table(s))
