@@ -66,8 +66,11 @@ SELECT
         OR (says_hint AND seq < coalesce(agent_from_seq, seq + 1)
             AND (next_customer_seq IS NULL OR next_customer_seq > coalesce(agent_from_seq, next_customer_seq)
                  OR last_bot_before_agent < next_customer_seq)) AS is_transfer_notice,
-    CASE WHEN is_message AND role IN ('bot', 'system')
-         THEN regexp_matches(text, $handoff_failure_re) ELSE false END AS is_failure_notice,
+    -- a conditional ("if I can't, I'll find a colleague") reports no failure
+    CASE WHEN is_message AND role IN ('bot', 'system') AND regexp_matches(text, $handoff_failure_re)
+         THEN regexp_matches(regexp_replace(text, $transfer_offer_sentence_re, ' ', 'g'),
+                             $handoff_failure_re)
+         ELSE false END AS is_failure_notice,
     CASE WHEN role = 'bot' AND event = 'bot_fallback' THEN true
          WHEN is_message AND role = 'bot' THEN regexp_matches(text, $fallback_re)
          ELSE false END AS is_fallback,
