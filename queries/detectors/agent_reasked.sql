@@ -92,7 +92,8 @@ agent_questions AS (
     SELECT t.conversation_id, t.seq, t.message_id, t.text
     FROM turns t
     JOIN handed h ON h.conversation_id = t.conversation_id AND t.seq >= h.first_agent_seq
-    WHERE t.role = 'agent' AND t.is_message AND regexp_matches(t.text, $info_request_re)
+    WHERE t.role = 'agent' AND t.is_message
+      AND (regexp_matches(t.text, $info_request_re) OR regexp_matches(t.text, $value_question_re))
 ),
 replies AS (
     -- the customer's next message after each agent question, before the agent wrote again
@@ -127,11 +128,13 @@ question_sentences AS (
     SELECT conversation_id, seq, role, sentence
     FROM (
         SELECT t.conversation_id, t.seq, t.role,
+               -- questions end in '?', except in voice transcripts, which have no punctuation
                unnest(regexp_extract_all(regexp_replace(t.text, $transfer_offer_sentence_re, ' ', 'g'),
-                                         '[^.!?\n]*[?]')) AS sentence
+                                         CASE WHEN strpos(t.text, '?') > 0 THEN '[^.!?\n]*[?]'
+                                              ELSE '[^.!?\n]+' END)) AS sentence
         FROM turns t
         JOIN handed h ON h.conversation_id = t.conversation_id
-        WHERE t.is_message AND strpos(t.text, '?') > 0
+        WHERE t.is_message
           AND ((t.role = 'bot' AND t.seq < h.handoff_seq)
                OR (t.role = 'agent' AND t.seq >= h.first_agent_seq))
     )
