@@ -41,9 +41,7 @@ def test_blind_set_scores_hold(folder: Path) -> None:
     score = quality.score(folder)
     print("\n" + quality.table(score))
     weak = {
-        flag: round(score.prf(flag)[2], 2)
-        for flag in quality.FLAGS
-        if score.prf(flag)[2] < MIN_F1
+        flag: round(score.prf(flag)[2], 2) for flag in quality.FLAGS if score.prf(flag)[2] < MIN_F1
     }
     assert not weak, f"{folder.name}: flags below F1 {MIN_F1}: {weak}"
     assert score.outcome_accuracy is not None
