@@ -245,7 +245,7 @@ def test_report_works_offline_in_chromium(browser: Browser, tmp_path: Path) -> N
     db = build(tmp_path, conversations=240, hostile=True)
     flag_handed_off(db, hostile=True)
     add_flags(db, [("c00004", "misroute", "c00004-m2", "see +44 7700 900123", 1.0)])
-    page = report.write_report(db, tmp_path / "report.html", generated_at=GENERATED_AT)
+    page = db.report(tmp_path / "report.html", generated_at=GENERATED_AT)
     browser.load(page.as_uri())
     drawn = browser.until(f"{CHARTS_DRAWN} >= {len(report.CHART_IDS)} && {CHARTS_DRAWN}")
     assert drawn >= len(report.CHART_IDS)

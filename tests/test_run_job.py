@@ -88,7 +88,7 @@ def test_failure_half_way_leaves_the_archive_intact(
 
     import analyzer.report
 
-    def broken(db: object, out: Path, **kwargs: object) -> Path:
+    def broken(con: object, config: object, period: object, out: Path, **kwargs: object) -> Path:
         out.write_text("<html>half a rep")
         raise RuntimeError("disk full")
 
