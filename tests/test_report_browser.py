@@ -363,3 +363,33 @@ def test_large_report_size_and_load_time(browser: Browser, tmp_path: Path) -> No
     )
     assert size < report.SIZE_LIMIT
     assert browser.errors() == []
+
+
+def test_weekly_report_verdict_small_multiples_and_print(browser: Browser, tmp_path: Path) -> None:
+    """The sample's default weekly report: verdict on top, one small chart per flag, and printed
+    pages that keep charts whole without toolbars. Screenshots and pages stay in tmp_path."""
+    db = analyzer.open_database(memory=True)
+    db.load([Path(__file__).resolve().parent.parent / "sample_logs"])
+    page = db.write_report(tmp_path / "weekly.html", generated_at=GENERATED_AT).path
+    browser.load(page.as_uri())
+    assert browser.until(f"{CHARTS_DRAWN} >= {len(report.CHART_IDS)}")
+    lines = browser.js("document.querySelectorAll('#verdict li').length")
+    assert 3 <= lines <= 5
+    top = browser.js("document.getElementById('verdict').getBoundingClientRect().top")
+    assert top < 600  # on the first screen
+    flags = browser.js(
+        "document.querySelectorAll('#chart-flag-week .subplot.xy, #chart-flag-week g.cartesianlayer > g.subplot').length"
+    )
+    assert flags >= 8
+    shot = browser.call("Page.captureScreenshot", format="png")
+    (tmp_path / "weekly.png").write_bytes(base64.b64decode(shot["data"]))
+    pdf = browser.call("Page.printToPDF", printBackground=True, preferCSSPageSize=True)
+    out = tmp_path / "weekly.pdf"
+    out.write_bytes(base64.b64decode(pdf["data"]))
+    assert out.stat().st_size > 10_000
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "50", str(out), str(tmp_path / "page")], check=True
+        )
+        assert list(tmp_path.glob("page-*.png"))
+    assert browser.errors() == []
