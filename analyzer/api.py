@@ -10,7 +10,7 @@ db.report("report.html")
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,14 +42,14 @@ class Database:
     # -- writing -------------------------------------------------------------------------
     def load(
         self,
-        paths: list[str | Path],
+        paths: Sequence[str | Path],
         *,
         fmt: str = "auto",
         timezone: str | None = None,
         on_file: Callable[[Path], None] | None = None,
     ) -> LoadSummary:
         """Load files, folders or globs; refresh derived tables. All or nothing."""
-        found = discover(paths)
+        found = discover(list(paths))
         with store.transaction(self.con):
             summary = load_files(
                 self.con, found.files, self.config, fmt=fmt, timezone=timezone, on_file=on_file

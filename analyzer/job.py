@@ -164,7 +164,7 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
     settings.output_dir.mkdir(parents=True, exist_ok=True)
     with database_lock(settings.database, settings.lock_wait_seconds):
         with open_database(settings.database, config=config) as db:
-            found = discover(settings.sources)
+            found = discover(list[str | Path](settings.sources))
             fresh = _new_files(db, found.files)
             summary = (
                 db.load(fresh, fmt=settings.format, timezone=settings.timezone)

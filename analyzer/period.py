@@ -189,7 +189,13 @@ def _range_label(since: dt.datetime | None, until: dt.datetime | None, tz: ZoneI
         local = _from_utc(v, tz)
         return local.strftime("%Y-%m-%d" if local.time() == dt.time() else "%Y-%m-%d %H:%M")
 
-    return "all data" if since is None and until is None else f"{show(since)} to {show(until)}"
+    if since is None and until is None:
+        return "all data"
+    if until is None:
+        return f"from {show(since)}"
+    if since is None:
+        return f"before {show(until)}"
+    return f"{show(since)} to {show(until)}"
 
 
 def resolve_period(

@@ -40,7 +40,7 @@ def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None 
 def _when(value: Any) -> str:
     if value is None or pd.isna(value):
         return "--:--:--"
-    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
+    return str(pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S"))
 
 
 def transcript(turns: pd.DataFrame) -> str:
@@ -79,7 +79,7 @@ def table(df: pd.DataFrame, fmt: str) -> str:
         )
     if df.empty:
         return "(no rows)" if len(df.columns) else ""
-    return df.to_string(index=False, na_rep="")
+    return str(df.to_string(index=False, na_rep=""))
 
 
 def _plain(text: object) -> str:

@@ -549,10 +549,12 @@ def test_fmt_seconds(seconds: float | None, text: str) -> None:
 
 
 def test_describe_period() -> None:
-    assert fmt.describe_period(None, None) == "all data"
-    assert fmt.describe_period(dt.datetime(2026, 3, 2), None) == "from 2026-03-02 (UTC)"
+    assert Period.between(None, None).describe() == "all data"
+    assert Period.between(dt.datetime(2026, 3, 2), None).describe() == "from 2026-03-02 (UTC)"
     until = dt.datetime(2026, 3, 2, 12, 30)
-    assert fmt.describe_period(None, until) == "before 2026-03-02 12:30 (UTC)"
+    assert Period.between(None, until).describe() == "before 2026-03-02 12:30 (UTC)"
+    closed = Period.between(dt.datetime(2026, 3, 2), dt.datetime(2026, 3, 9))
+    assert closed.describe() == "2026-03-02 to 2026-03-09 (UTC, end excluded)"
 
 
 def test_script_json_cannot_close_the_script_element() -> None:

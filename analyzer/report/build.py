@@ -152,7 +152,7 @@ def build_context(
     facts = _period_facts(con, bounds)
     count = int(facts["conversations"])
     before = period.previous()
-    base = {
+    base: dict[str, Any] = {  # the header fields every page has, empty or not
         "title": title,
         "tool_version": __version__,
         "generated_at": _utc_stamp(generated_at),

@@ -7,6 +7,7 @@ flag or queue; the counting itself is done in SQL.
 from __future__ import annotations
 
 import math
+from functools import partial
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -148,7 +149,7 @@ def tile_changes(
                 intervals_now.get(m.column),
                 intervals_before.get(m.column),
                 m.higher,
-                lambda v, m=m: show(m, v),
+                partial(show, m),
             )
     return out
 
@@ -166,7 +167,7 @@ def _moved(
     rows: list[dict[str, Any]], higher: str
 ) -> list[tuple[tuple[object, ...], tuple[str, ...]]]:
     """(sort key, cells) per row: trends before noise, then the largest move in points."""
-    out = []
+    out: list[tuple[tuple[object, ...], tuple[str, ...]]] = []
     for r in rows:
         x1, n1, x0, n0 = r["x1"], r["n1"], r["x0"], r["n0"]
         if not n1 or not n0:

@@ -163,6 +163,7 @@ signals AS (
         max("timestamp") FILTER (WHERE role = 'agent' AND is_message) AS last_agent_at,
         min(seq) FILTER (WHERE is_human_request) AS first_request_seq,
         min(seq) FILTER (WHERE is_fallback OR is_negative) AS first_failure_seq,
+        min(seq) FILTER (WHERE role = 'bot' AND is_message) AS first_bot_seq,
         arg_min(coalesce(
             json_extract_string(metadata, '$.handoff_reason'), json_extract_string(metadata, '$.escalation_reason')), seq)
             FILTER (WHERE coalesce(
@@ -191,7 +192,7 @@ reasoned AS (
                       OR s.first_failure_seq < s.first_request_seq) THEN 'bot_failure'
             WHEN s.first_request_seq < o.handoff_seq THEN 'customer_request'
             WHEN s.platform_reason IS NOT NULL THEN 'platform'
-            WHEN o.bot_turns_before_handoff > 0 THEN 'bot_initiated'
+            WHEN s.first_bot_seq <= o.handoff_seq THEN 'bot_initiated'
             ELSE 'unknown'
         END AS handoff_reason,
         CASE WHEN o.handed_off THEN left(s.platform_reason, 200) END AS handoff_reason_detail
