@@ -7,8 +7,8 @@ flag or queue; the counting itself is done in SQL.
 from __future__ import annotations
 
 import math
-from functools import partial
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import pandas as pd
