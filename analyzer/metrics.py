@@ -154,7 +154,7 @@ REGISTRY: tuple[Metric, ...] = (
             "[thresholds] recontact_days (default 7) after it ended",
             "engaged conversations with a customer_id",
         ),
-        "engaged with a customer id, not back within the recontact window",
+        "engaged with a customer id were resolved for good (not back within the recontact window)",
         needs="customer_id",
         archive=True,
     ),

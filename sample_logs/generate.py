@@ -637,6 +637,7 @@ class Conv:
         pid: str = "",
         intent: str = "",
         csat: int | None = None,
+        meta: dict[str, object] | None = None,
     ) -> None:
         if self.records:
             lo, hi = gap or GAPS["event" if event else role]
@@ -663,6 +664,8 @@ class Conv:
             rec["metadata"] = {"bot_version": version, "locale": self.locale}
         elif csat is not None:
             rec["metadata"] = {"csat": csat}
+        elif meta:
+            rec["metadata"] = meta
         self.records.append(rec)
         self.times.append(self.t)
 
@@ -675,10 +678,13 @@ class Conv:
         queue: str = "",
         pid: str = "",
         csat: int | None = None,
+        meta: dict[str, object] | None = None,
     ) -> None:
         """A platform event; plain text logs have none."""
         if self.plan.events:
-            self.add("system", text, event=name, gap=gap, queue=queue, pid=pid, csat=csat)
+            self.add(
+                "system", text, event=name, gap=gap, queue=queue, pid=pid, csat=csat, meta=meta
+            )
 
     def jump(self, at: datetime) -> None:
         """Let the next record (with gap 1) land at `at`, or just after the previous one."""
@@ -883,6 +889,7 @@ class Conv:
             asked,
             rng.choice(lead) if trigger != "ask" else "",
             notice="missing_transition" not in f,
+            reason=f"routing rule: {self.intent} goes to a person" if trigger == "routed" else "",
         )
         if "handoff_failed" in f:
             self.failed()
@@ -895,7 +902,9 @@ class Conv:
         else:
             self.agent_phase(first_queue)
 
-    def handoff(self, queue: str, requested: bool, lead: str = "", notice: bool = True) -> None:
+    def handoff(
+        self, queue: str, requested: bool, lead: str = "", notice: bool = True, reason: str = ""
+    ) -> None:
         if requested:
             self.ev("handoff_requested")
         n0 = len(self.records)
@@ -904,7 +913,9 @@ class Conv:
         notice_first = notice and self.rng.random() < 0.5
         if notice_first:
             self.add(role, text)
-        self.ev("handoff_initiated", queue=queue)
+        self.ev(
+            "handoff_initiated", queue=queue, meta={"handoff_reason": reason} if reason else None
+        )
         if notice and not notice_first:
             self.add(role, text)
         self.ev("queued", queue=queue)

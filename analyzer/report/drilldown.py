@@ -146,7 +146,10 @@ def drilldown(
         budget -= size
         out.append(_conversation(c, t, n))
     shown = len(out)
+    handed = int(convs["flagged_handed_off"].iloc[0])
     note = f"{total:,} flagged conversation{'s' if total != 1 else ''} in this period"
+    if handed != total:
+        note += f" ({handed:,} handed off, {total - handed:,} that never reached a human)"
     if shown < total:
         note += f"; the worst {shown:,} are listed"
     note += ". Most severe first (the cost of friction of their flags), then most flags, then longest wait."

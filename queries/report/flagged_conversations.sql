@@ -1,5 +1,5 @@
 -- name: flagged_conversations
--- description: The drill-down ranking, shared by the report and `handoff spark-run`: the period's conversations with at least one friction flag, worst first (highest severity: the sum of its flags' weights from $severity_flags / $severity_weights, the cost of friction; then most distinct flags, then longest wait), at most $max_conversations, per ISO week (Monday, UTC) when $per_week; `flagged_total` counts them all (per week when $per_week). `anchor` is the id of the conversation's element in the report: 'conversation-' and the conversation id when that is 1 to 120 letters, digits, '_', '.', ':' or '-', else 'conversation-~' and the id's MD5 (the same rule as the review sheet's report_anchor).
+-- description: The drill-down ranking, shared by the report and `handoff spark-run`: the period's conversations with at least one friction flag, worst first (highest severity: the sum of its flags' weights from $severity_flags / $severity_weights, the cost of friction; then most distinct flags, then longest wait), at most $max_conversations, per ISO week (Monday, UTC) when $per_week; `flagged_total` counts them all and `flagged_handed_off` those handed off (per week when $per_week). `anchor` is the id of the conversation's element in the report: 'conversation-' and the conversation id when that is 1 to 120 letters, digits, '_', '.', ':' or '-', else 'conversation-~' and the id's MD5 (the same rule as the review sheet's report_anchor).
 -- params: since, until, max_conversations, per_week, severity_flags, severity_weights
 WITH weights AS (
     SELECT unnest($severity_flags) AS flag, unnest($severity_weights) AS weight
@@ -36,7 +36,10 @@ ranked AS (
                      c.started_at, c.conversation_id) AS rank_in_group,
         count(*) OVER (
             PARTITION BY CASE WHEN $per_week THEN CAST(date_trunc('week', c.started_at) AS DATE) END
-        ) AS flagged_total
+        ) AS flagged_total,
+        sum(CASE WHEN c.handed_off THEN 1 ELSE 0 END) OVER (
+            PARTITION BY CASE WHEN $per_week THEN CAST(date_trunc('week', c.started_at) AS DATE) END
+        ) AS flagged_handed_off
     FROM conversations c
     JOIN counted f USING (conversation_id)
     WHERE ($since IS NULL OR c.started_at >= CAST($since AS TIMESTAMP))

@@ -31,7 +31,7 @@ grouped AS (
 )
 SELECT
     dimension, "key", handoff_reason, handoffs, late,
-    sum(handoffs) OVER (PARTITION BY dimension, "key") AS group_handoffs,
+    CAST(sum(handoffs) OVER (PARTITION BY dimension, "key") AS BIGINT) AS group_handoffs,
     CAST(handoffs AS DOUBLE) / sum(handoffs) OVER (PARTITION BY dimension, "key") AS share
 FROM grouped
 ORDER BY dimension, "key", handoffs DESC, handoff_reason;
