@@ -65,6 +65,9 @@ class Coverage:
         """Metric key -> why it is not measurable here."""
         gone = self.missing()
         out = {m.key: _WHY[m.needs] for m in REGISTRY if m.needs in gone}
+        if "agent" in gone:  # no agent message: no wait for one either
+            for key in ("time_to_agent_median", "time_to_agent_p90"):
+                out.setdefault(key, _WHY["agent"])
         if "times" not in gone and "agent" not in gone and not self.with_wait:
             for key in ("time_to_agent_median", "time_to_agent_p90"):
                 out.setdefault(key, "no handoff an agent answered has times")
