@@ -192,3 +192,25 @@ def test_agent_handle_time_is_first_to_last_agent_message(tmp_path: Path) -> Non
         rows["r"]["agent_handle_seconds"] is None
         or rows["r"]["agent_handle_seconds"] != rows["r"]["agent_handle_seconds"]
     )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "path", "expected"),
+    [
+        (
+            "botframework",
+            "botframework/handoff.transcript",
+            {"bf-order-17": "u-1", "bf-refund-3": "u-1"},
+        ),
+        (
+            "salesforce",
+            "salesforce/conversation_entries.json",
+            {"0Mw5g000000XkQ3CAK": "0PA5g000000Lm2aGAC"},
+        ),
+    ],
+)
+def test_importers_map_the_customer(fmt: str, path: str, expected: dict[str, str]) -> None:
+    db = analyzer.open_database(memory=True)
+    db.load([Path(__file__).parent / "fixtures" / path], fmt=fmt)
+    got = dict(db.con.execute("SELECT conversation_id, customer_id FROM conversations").fetchall())
+    assert got == expected
