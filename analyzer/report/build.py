@@ -218,9 +218,10 @@ def build_context(
             unmeasurable,
             label,
             notes,
+            reasons,
         ),
         banners=cover.banners(),
-        tiles=tiles(headline, changes, unmeasurable, notes),
+        tiles=tiles(headline, changes, unmeasurable, notes, _weekly(trend)),
         changed_flags_table=changed_flags(
             flag_rates,
             previous_flags,
@@ -275,6 +276,12 @@ def _trend_flags(
 ) -> pd.DataFrame:
     bounds = _trend_bounds(period)
     return flag_rates if bounds is None else metrics_on(engine, bounds, days).flag_rates
+
+
+def _weekly(trend: pd.DataFrame) -> pd.DataFrame:
+    """The trend's weekly rows, oldest first (the sparklines' data)."""
+    weeks = trend[(trend["dimension"] == "week") & trend["key"].notna()]
+    return weeks.sort_values("key").tail(TREND_WEEKS + 1)
 
 
 def _highlight(period: Period) -> str:

@@ -43,6 +43,9 @@ class Tile:
         detail: numerator and denominator in words, shown under the value and on hover.
         change: the comparison with the previous period, or None when there is none.
         note: a caveat under the tile ("not settled yet: ..."), or "".
+        spark: the weekly trend as SVG polyline points in a 100 x 24 box ("0.0,12.0 ..."),
+            oldest week first and the reported week last; "" without two weeks of values.
+        spark_title: the trend in words for the sparkline's tooltip and screen readers.
     """
 
     key: str
@@ -51,6 +54,8 @@ class Tile:
     detail: str
     change: Change | None
     note: str = ""
+    spark: str = ""
+    spark_title: str = ""
 
 
 @dataclass(frozen=True)

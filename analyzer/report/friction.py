@@ -127,7 +127,7 @@ def _reason_rows(df: pd.DataFrame) -> list[tuple[str, ...]]:
         by = {str(r.handoff_reason): r for r in group.itertuples(index=False)}
         total = int(group["handoffs"].sum())
         late = int(group["late"].sum())
-        cells = [clip(key), fmt_int(total)]
+        cells = ["All handoffs" if key == "all" else clip(key), fmt_int(total)]
         for reason in REASONS:
             r = by.get(reason)
             cells.append(f"{fmt_rate(r.share)} ({fmt_int(r.handoffs)})" if r is not None else "—")
@@ -160,7 +160,7 @@ def reason_tables(reasons: pd.DataFrame) -> tuple[Table, ...]:
             Table(
                 f"table-reasons-{dimension}",
                 "Why handoffs happened" + ("" if dimension == "all" else f", by {title}"),
-                (Column("All" if dimension == "all" else title.capitalize(), False, ""), *columns),
+                (Column("" if dimension == "all" else title.capitalize(), False, ""), *columns),
                 tuple(shown),
                 len(rows) - len(shown),
                 "No handoffs in this period.",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analyzer.metrics import BY_KEY, REGISTRY, Metric
 from analyzer.report.context import Change, Column, Table, Tile
-from analyzer.report.fmt import clip, fmt_int, fmt_number, fmt_rate, fmt_seconds
+from analyzer.report.fmt import clip, fmt_int, fmt_number, fmt_rate, fmt_seconds, missing
 from analyzer.report.limits import MAX_TABLE_ROWS, MAX_TOP_QUEUES, MIN_QUEUE_HANDOFFS
 
 
@@ -43,16 +43,30 @@ def tile_detail(m: Metric, g: Mapping[str, Any]) -> str:
     return text
 
 
+def sparkline(values: list[object]) -> str:
+    """SVG polyline points (100 x 24 box, y up) of the defined values; "" with fewer than two."""
+    points = [(i, float(v)) for i, v in enumerate(values) if not missing(v)]  # type: ignore[arg-type]
+    if len(points) < 2 or len(values) < 2:
+        return ""
+    lo, hi = min(v for _, v in points), max(v for _, v in points)
+    span = hi - lo or 1.0
+    step = 100 / (len(values) - 1)
+    return " ".join(f"{i * step:.1f},{22 - (v - lo) / span * 20:.1f}" for i, v in points)
+
+
 def tiles(
     h: Mapping[str, Any],
     changes: Mapping[str, Change] | None = None,
     unmeasurable: Mapping[str, str] | None = None,
     notes: Mapping[str, str] | None = None,
+    trends: pd.DataFrame | None = None,
 ) -> tuple[Tile, ...]:
     """One tile per registry metric with `tile`; `changes` (keyed by metric) adds the comparison
     with the previous period; `unmeasurable` (metric -> why) shows "not measurable here";
-    `notes` adds a line (e.g. a week whose recontacts are not settled yet)."""
+    `notes` adds a line (e.g. a week whose recontacts are not settled yet); `trends` (weekly
+    rows of the rates query, oldest first) draws each tile's sparkline."""
     found, missing_ = changes or {}, unmeasurable or {}
+    weeks = trends if trends is not None else pd.DataFrame()
     out = []
     for m in REGISTRY:
         if not m.tile:
@@ -61,6 +75,8 @@ def tiles(
             why = f"{missing_[m.key]} (counted over {m.denominator_text})"
             out.append(Tile(m.key, m.label, NOT_MEASURABLE, why, None, ""))
             continue
+        series = list(weeks[m.column]) if m.column in weeks else []
+        shown = [show(m, v) for v in series]
         out.append(
             Tile(
                 m.key,
@@ -69,6 +85,8 @@ def tiles(
                 tile_detail(m, h),
                 found.get(m.key),
                 (notes or {}).get(m.key, ""),
+                sparkline(series),
+                f"last {len(series)} weeks: {', '.join(shown)}" if len(series) > 1 else "",
             )
         )
     return tuple(out)

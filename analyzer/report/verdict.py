@@ -12,6 +12,7 @@ from analyzer.metrics import BY_KEY, REGISTRY
 from analyzer.report.compare import NOISE, rate_change
 from analyzer.report.context import Change, VerdictLine
 from analyzer.report.fmt import clip, fmt_int, fmt_rate, missing
+from analyzer.report.friction import REASON_WORDS
 from analyzer.report.limits import MIN_QUEUE_HANDOFFS
 
 REAL = ("better", "worse")
@@ -145,6 +146,25 @@ def _flag_moves(
     )
 
 
+def _reasons(reasons: pd.DataFrame) -> VerdictLine | None:
+    part = reasons[reasons["dimension"] == "all"]
+    total = int(part["handoffs"].sum()) if len(part) else 0
+    if not total:
+        return None
+    ranked = part.sort_values(["handoffs", "handoff_reason"], ascending=[False, True])
+    shares = ", ".join(
+        f"{fmt_rate(r.share)} {REASON_WORDS.get(str(r.handoff_reason), str(r.handoff_reason))}"
+        for r in ranked.head(3).itertuples(index=False)
+    )
+    late = int(part["late"].sum())
+    return VerdictLine(
+        f"Why handoffs happened: {shares}; {fmt_rate(late / total)} ({late:,} of {total:,}) "
+        "came late, after a bot loop or an ignored request for a human.",
+        "#reasons",
+        "worse" if late * 5 >= total else "info",
+    )
+
+
 def verdict_lines(
     h: Mapping[str, Any],
     previous: Mapping[str, Any],
@@ -155,17 +175,22 @@ def verdict_lines(
     unmeasurable: Mapping[str, str],
     label: str,
     notes: Mapping[str, str],
+    reasons: pd.DataFrame | None = None,
 ) -> tuple[VerdictLine, ...]:
     """Three to five sentences: real headline moves, the costliest friction and where it
-    concentrates, graceful handoffs and durable resolution, and the flag that moved most."""
+    concentrates, why handoffs happened, graceful handoffs and durable resolution, and the flag
+    that moved most."""
     lines = [_headline_moves(h, changes, unmeasurable, label)]
     worst = _worst_friction(cost, flag_rates)
     if worst:
         lines.append(worst)
+    why = _reasons(reasons) if reasons is not None and not reasons.empty else None
+    if why:
+        lines.append(why)
     lines.append(_outcomes(h, unmeasurable, notes))
     moved = _flag_moves(
         flag_rates, previous_flags, h.get("handed_off"), previous.get("handed_off"), label
     )
     if moved:
         lines.append(moved)
-    return tuple(lines)
+    return tuple(lines[:5])
