@@ -1001,3 +1001,21 @@ def test_database_report_passes_the_period_through(
     )
     words = Page(ranged.read_text(encoding="utf-8")).words
     assert "Compared with 2026-03-02 to 2026-03-09 (UTC, end excluded)" in words
+
+
+def test_verdict_names_real_moves_and_links_sections(
+    review_db: analyzer.Database, tmp_path: Path
+) -> None:
+    html = _week_html(review_db, tmp_path)
+    lines = re.findall(r'<li data-tone="(\w+)"><a href="#(\w+)">([^<]+)</a></li>', html)
+    assert 3 <= len(lines) <= 5
+    tone, href, text = lines[0]
+    assert href == "kpis" and text.startswith("Real moves since 2026-W10: ")
+    assert "handoff rate 70.0% (+20.0 pp, worse)" in text and tone == "worse"
+    assert "bot resolution rate 27.0% (-21.0 pp, worse)" in text
+    assert "within noise" not in text  # abandonment moved within noise: not a real move
+    assert {h for _, h, _ in lines} <= {"kpis", "cost", "reasons", "changes"}
+    moved = [t for _, h, t in lines if h == "changes"]
+    assert moved == [
+        "What changed most: misroute went from 20.0% to 42.9% of handoffs (+22.9 pp, worse)."
+    ]

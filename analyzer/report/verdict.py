@@ -21,7 +21,15 @@ REAL = ("better", "worse")
 def _headline_moves(
     h: Mapping[str, Any], changes: Mapping[str, Change], unmeasurable: Mapping[str, str], label: str
 ) -> VerdictLine:
-    rates = [m for m in REGISTRY if m.tile and m.kind == "rate" and m.key not in unmeasurable]
+    # the graceful handoff rate mirrors the friction rate and has a sentence of its own
+    rates = [
+        m
+        for m in REGISTRY
+        if m.tile
+        and m.kind == "rate"
+        and m.key not in unmeasurable
+        and m.key != "graceful_handoff_rate"
+    ]
     real = [
         (m, changes[m.key]) for m in rates if m.key in changes and changes[m.key].verdict in REAL
     ]
