@@ -1,5 +1,5 @@
 -- name: bot_loop
--- description: Before any agent wrote, the bot gave bot_loop_replies or more fallback replies, or that many near-identical replies (word Jaccard >= bot_loop_similarity).
+-- description: Before any agent wrote, the bot gave bot_loop_replies or more fallback replies, or that many near-identical replies (a sentence whose content words are at least bot_loop_similarity in another reply's sentence).
 -- params: bot_loop_replies, bot_loop_similarity, min_word_length
 WITH bot_phase AS (
     SELECT t.conversation_id, t.seq, t.message_id, t.text, t.is_fallback
@@ -32,15 +32,16 @@ bags AS MATERIALIZED (
                    lower(sentence), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS bag
         FROM sentences
     )
-    WHERE array_length(bag) >= 3
+    WHERE array_length(bag) >= 4
       -- only conversations with enough bot replies to make a loop at all
       AND conversation_id IN (
           SELECT conversation_id FROM bot_phase GROUP BY conversation_id
           HAVING count(*) >= $bot_loop_replies)
 ),
 pairs AS (
-    -- each pair once; Jaccard >= t needs the smaller bag to hold at least t of the larger, so
-    -- pairs of very different sizes are skipped before any intersection is computed
+    -- each pair of sentences of two replies once: near-identical when the shorter one's words are
+    -- nearly all in the other (overlap coefficient); pairs whose sizes differ by more than a
+    -- half are different replies, skipped before any intersection is computed
     SELECT conversation_id, seq_a, seq_b
     FROM (
         SELECT a.conversation_id, a.seq AS seq_a, b.seq AS seq_b,
@@ -50,9 +51,9 @@ pairs AS (
         JOIN bags b
           ON a.conversation_id = b.conversation_id AND a.seq < b.seq
         WHERE least(array_length(a.bag), array_length(b.bag))
-                  >= $bot_loop_similarity * greatest(array_length(a.bag), array_length(b.bag))
+                  >= 0.5 * greatest(array_length(a.bag), array_length(b.bag))
     )
-    WHERE CAST(shared AS DOUBLE) / (len_a + len_b - shared) >= $bot_loop_similarity
+    WHERE CAST(shared AS DOUBLE) / least(len_a, len_b) >= $bot_loop_similarity
     GROUP BY conversation_id, seq_a, seq_b
 ),
 alike AS (
