@@ -17,7 +17,7 @@ from analyzer import __version__
 from analyzer.config import Config
 from analyzer.engine import DuckDBEngine
 from analyzer.metrics import headline_values, metrics_on, recontact_days
-from analyzer.period import Period, latest_complete_week, to_local_date
+from analyzer.period import Period, latest_complete_week
 from analyzer.report.charts import flag_charts, trend_charts
 from analyzer.report.compare import changed_flags, changed_queues, tile_changes
 from analyzer.report.context import (
@@ -34,6 +34,7 @@ from analyzer.report.fmt import fmt_int, fmt_moment, plotly_js
 from analyzer.report.friction import bot_phase_words, cost_table, reason_tables
 from analyzer.report.limits import MAX_CHART_FLAGS, MAX_FLAGS, SIZE_LIMIT, TEMPLATE
 from analyzer.report.tables import breakdown, flag_table, precision_words, tiles, top_queues
+from analyzer.report.trend import highlight, trend_flags, trend_rates, weekly
 from analyzer.report.verdict import verdict_lines
 from analyzer.resources import reports_dir
 from analyzer.review import precision
@@ -199,7 +200,7 @@ def build_context(
     weights = {str(r.flag): float(r.harm) for r in cost.itertuples(index=False)}
     listed, listed_note = drilldown(con, config, bounds, weights, redact=redact)
     bot_phase = run(con, query("metrics", "bot_phase_flags"), bounds).df()
-    trend = _trend_rates(engine, period, rates, days)
+    trend = trend_rates(engine, period, rates, days)
     reasons = run(con, query("report", "handoff_reasons"), bounds).df()
     notes = _settled_notes(headline, days)
     label = base["previous_period"]
@@ -221,7 +222,7 @@ def build_context(
             reasons,
         ),
         banners=cover.banners(),
-        tiles=tiles(headline, changes, unmeasurable, notes, _weekly(trend)),
+        tiles=tiles(headline, changes, unmeasurable, notes, weekly(trend)),
         changed_flags_table=changed_flags(
             flag_rates,
             previous_flags,
@@ -230,12 +231,12 @@ def build_context(
             label,
         ),
         changed_queues_table=changed_queues(rates, previous_rates, label),
-        trend_charts=trend_charts(trend, tz, _highlight(period)),
+        trend_charts=trend_charts(trend, tz, highlight(period)),
         breakdown_tables=_breakdowns(rates, facts),
         flag_table=flag_table(flag_rates, flags, reviewed, severity, cover.unmeasurable_flags()),
         bot_phase_note=bot_phase_words(bot_phase),
         flag_charts=flag_charts(
-            _trend_flags(engine, period, flag_rates, days), trend, charted, _highlight(period)
+            trend_flags(engine, period, flag_rates, days), trend, charted, highlight(period)
         ),
         top_queues_table=top_queues(rates),
         cost_table=cost_table(cost, cover),
@@ -244,51 +245,6 @@ def build_context(
         plotly_js=plotly_js(),
         **_listing(listed, listed_note, _precision_words(reviewed)),
     )
-
-
-TREND_WEEKS = 8  # previous weeks drawn beside a weekly report's week
-
-
-def _trend_bounds(period: Period) -> dict[str, Any] | None:
-    weeks = period.weeks_before(TREND_WEEKS)
-    if not weeks:
-        return None
-    return {"since": weeks[0].since, "until": period.until, "timezone": period.timezone}
-
-
-def _trend_rates(
-    engine: DuckDBEngine, period: Period, rates: pd.DataFrame, days: float
-) -> pd.DataFrame:
-    """Weekly and daily rates for the trend charts: a week with the 8 weeks before it."""
-    bounds = _trend_bounds(period)
-    if bounds is None:
-        return rates
-    wide = metrics_on(engine, bounds, days).rates
-    keep = (wide["dimension"] == "week") | (
-        (wide["dimension"] == "day")
-        & wide["key"].isin(set(rates.loc[rates["dimension"] == "day", "key"]))
-    )
-    return wide[keep]
-
-
-def _trend_flags(
-    engine: DuckDBEngine, period: Period, flag_rates: pd.DataFrame, days: float
-) -> pd.DataFrame:
-    bounds = _trend_bounds(period)
-    return flag_rates if bounds is None else metrics_on(engine, bounds, days).flag_rates
-
-
-def _weekly(trend: pd.DataFrame) -> pd.DataFrame:
-    """The trend's weekly rows, oldest first (the sparklines' data)."""
-    weeks = trend[(trend["dimension"] == "week") & trend["key"].notna()]
-    return weeks.sort_values("key").tail(TREND_WEEKS + 1)
-
-
-def _highlight(period: Period) -> str:
-    """The weekly charts' key of the reported week ("2026-11-09"), or "" for other periods."""
-    if period.kind != "week" or period.since is None:
-        return ""
-    return str(to_local_date(period.since, period.timezone))
 
 
 def _settled_notes(headline: dict[str, Any], days: float) -> dict[str, str]:
