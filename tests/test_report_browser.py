@@ -383,6 +383,26 @@ def test_weekly_report_verdict_small_multiples_and_print(browser: Browser, tmp_p
     assert flags >= 8
     shot = browser.call("Page.captureScreenshot", format="png")
     (tmp_path / "weekly.png").write_bytes(base64.b64decode(shot["data"]))
+    # The print layout: one column, no chart toolbars or filters, sections on new pages,
+    # charts and tiles never split.
+    browser.call("Emulation.setEmulatedMedia", media="print")
+    printed = browser.js("""(() => {
+        const style = (sel) => getComputedStyle(document.querySelector(sel));
+        const bar = document.querySelector('.modebar-container');
+        return {charts: style('.charts').display, split: style('.split').display,
+                toolbar: bar ? getComputedStyle(bar).display : 'none',
+                toc: style('.toc').display, breakBefore: style('#trends').breakBefore,
+                chartInside: style('.chart').breakInside, tileInside: style('.tile').breakInside};
+    })()""")
+    assert printed == {
+        "charts": "block",
+        "split": "block",
+        "toolbar": "none",
+        "toc": "none",
+        "breakBefore": "page",
+        "chartInside": "avoid",
+        "tileInside": "avoid",
+    }
     pdf = browser.call("Page.printToPDF", printBackground=True, preferCSSPageSize=True)
     out = tmp_path / "weekly.pdf"
     out.write_bytes(base64.b64decode(pdf["data"]))
