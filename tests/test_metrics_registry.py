@@ -10,6 +10,7 @@ import pytest
 
 import analyzer
 from analyzer.metrics import REGISTRY
+from analyzer.period import parse_week
 from analyzer.report.charts import OKABE_ITO, SERIES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,3 +81,13 @@ def test_series_colours_stay_apart_under_deuteranopia() -> None:
         for j in range(i + 1, len(labs)):
             distance = math.dist(labs[i], labs[j])
             assert distance > 10, (colours[i], colours[j], round(distance, 1))
+
+
+def test_a_recent_week_is_not_settled_yet(sample: analyzer.Database, tmp_path: Path) -> None:
+    recent = sample.write_report(tmp_path / "w46.html", parse_week("2026-W46")).context
+    notes = {t.key: t.note for t in recent.tiles}
+    assert notes["durable_resolution_rate"].startswith("not settled yet: 161 ended within 7 days")
+    assert notes["recontact_after_handoff_rate"] == notes["durable_resolution_rate"]
+    assert "(not settled yet)" in " ".join(v.text for v in recent.verdict)
+    settled = sample.write_report(tmp_path / "w44.html", parse_week("2026-W44")).context
+    assert all(t.note == "" for t in settled.tiles)  # the data runs 13 days past its end

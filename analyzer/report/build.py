@@ -253,8 +253,8 @@ def _settled_notes(headline: dict[str, Any], days: float) -> dict[str, str]:
     if not open_:
         return {}
     text = (
-        f"not settled yet: {int(open_):,} conversation{'s' if open_ != 1 else ''} ended less "
-        f"than {days:g} days before the data does; load the following days and report again"
+        f"not settled yet: {int(open_):,} ended within {days:g} days of the data's end, "
+        "load the following days"
     )
     return {"durable_resolution_rate": text, "recontact_after_handoff_rate": text}
 
