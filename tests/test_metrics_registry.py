@@ -10,7 +10,7 @@ import pytest
 
 import analyzer
 from analyzer.metrics import REGISTRY
-from analyzer.period import parse_week
+from analyzer.period import Period, parse_week
 from analyzer.report.charts import OKABE_ITO, SERIES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,3 +91,24 @@ def test_a_recent_week_is_not_settled_yet(sample: analyzer.Database, tmp_path: P
     assert "(not settled yet)" in " ".join(v.text for v in recent.verdict)
     settled = sample.write_report(tmp_path / "w44.html", parse_week("2026-W44")).context
     assert all(t.note == "" for t in settled.tiles)  # the data runs 13 days past its end
+
+
+def test_all_data_counts_name_their_denominators(sample: analyzer.Database, tmp_path: Path) -> None:
+    ctx = sample.write_report(tmp_path / "all.html", Period.between(None, None)).context
+    # flags on conversations that never reached a human have their own denominator
+    assert "never reached a human" in ctx.bot_phase_note
+    assert "engaged conversations not handed off" in ctx.bot_phase_note
+    flagged = sample.con.execute(
+        "SELECT count(DISTINCT conversation_id) FILTER (WHERE handed_off),"
+        " count(DISTINCT conversation_id) FILTER (WHERE NOT handed_off)"
+        " FROM friction_flags JOIN conversations USING (conversation_id)"
+    ).fetchone()
+    assert flagged is not None and flagged[1] > 0
+    assert ctx.drilldown_note.startswith(
+        f"{flagged[0] + flagged[1]:,} flagged conversations in this period "
+        f"({flagged[0]:,} handed off, {flagged[1]:,} that never reached a human)"
+    )
+    # flags are listed most severe first, and the cost table agrees
+    severities = [float(row[4]) for row in ctx.flag_table.rows]
+    assert severities == sorted(severities, reverse=True) and severities[0] > 0
+    assert ctx.cost_table.rows[0][0] == ctx.flag_table.rows[0][0]
