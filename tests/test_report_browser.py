@@ -143,7 +143,8 @@ class Browser:
             if msg.get("id") == self.next_id:
                 if "error" in msg:
                     raise RuntimeError(f"{method}: {msg['error']}")
-                return msg.get("result", {})
+                result: dict[str, Any] = msg.get("result", {})
+                return result
             if "method" in msg:
                 self.events.append(msg)
 
@@ -199,9 +200,11 @@ class Browser:
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Browser]:
     profile = tmp_path / "profile"
+    chromium = _chromium()
+    assert chromium is not None  # the module is skipped without one
     proc = subprocess.Popen(
         [
-            _chromium(),
+            chromium,
             *OFFLINE_FLAGS,
             f"--user-data-dir={profile}",
             "--remote-debugging-port=0",
