@@ -243,7 +243,7 @@ def build_context(
         reason_tables=reason_tables(reasons),
         flag_definitions=flag_definitions(config, overall["flag"]),
         plotly_js=plotly_js(),
-        **_listing(listed, listed_note, _precision_words(reviewed)),
+        **_listing(listed, listed_note, _precision_words(reviewed), list(overall["flag"])),
     )
 
 
@@ -273,12 +273,15 @@ def _precision_words(reviewed: pd.DataFrame) -> dict[str, str]:
 
 
 def _listing(
-    listed: tuple[FlaggedConversation, ...], note: str, precision: dict[str, str]
+    listed: tuple[FlaggedConversation, ...],
+    note: str,
+    precision: dict[str, str],
+    severity: list[str],
 ) -> dict[str, Any]:
-    """The review page's fields for these listed conversations."""
+    """The review page's fields for these listed conversations (groups most severe flag first)."""
     return {
         "drilldown": listed,
-        "flag_groups": group_by_flag(listed, precision),
+        "flag_groups": group_by_flag(listed, precision, severity),
         "drilldown_note": note,
         "drilldown_flags": tuple(sorted({f for c in listed for f in c.flag_names})),
         "drilldown_queues": tuple(sorted({c.filter_queue for c in listed})),
@@ -310,7 +313,8 @@ def render(ctx: ReportContext) -> str:
         keep = ctx.drilldown[: len(ctx.drilldown) // 2]
         precision = {g.flag: g.precision for g in ctx.flag_groups}
         note = f"{ctx.drilldown_note} Shortened to the worst {len(keep):,} to keep the file small."
-        ctx = replace(ctx, **_listing(keep, note, precision))
+        order = [g.flag for g in ctx.flag_groups]
+        ctx = replace(ctx, **_listing(keep, note, precision, order))
         html = template.render(ctx=ctx)
     return html
 

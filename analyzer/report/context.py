@@ -221,7 +221,8 @@ class FlagGroup:
     """The flagged conversations listed under one flag on the review page.
 
     A conversation with several flags is listed once, under the first of its flags in group
-    order (most listed conversations first); the flag filter still finds it under every flag.
+    order (most severe flag first, then most listed conversations); the flag filter still finds
+    it under every flag.
 
     Attributes:
         flag: the flag's name.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
@@ -205,15 +205,19 @@ def _conversation(c: Any, turns: pd.DataFrame, notes: pd.DataFrame) -> FlaggedCo
 
 
 def group_by_flag(
-    listed: tuple[FlaggedConversation, ...], precision: dict[str, str] | None = None
+    listed: tuple[FlaggedConversation, ...],
+    precision: dict[str, str] | None = None,
+    severity: Sequence[str] = (),
 ) -> tuple[FlagGroup, ...]:
-    """The listed conversations grouped by flag: groups with the most conversations first; each
-    conversation once, under the first of its flags in that order, keeping worst-first order."""
+    """The listed conversations grouped by flag: the flags of `severity` (most severe first)
+    in that order, then groups with the most conversations first; each conversation once, under
+    the first of its flags in that order, keeping worst-first order."""
     having: dict[str, int] = {}
     for c in listed:
         for f in c.flag_names:
             having[f] = having.get(f, 0) + 1
-    order = sorted(having, key=lambda f: (-having[f], f))
+    first = {f: i for i, f in enumerate(severity)}
+    order = sorted(having, key=lambda f: (first.get(f, len(first)), -having[f], f))
     rank = {f: i for i, f in enumerate(order)}
     placed: dict[str, list[FlaggedConversation]] = {f: [] for f in order}
     for c in listed:
