@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analyzer.errors import ConfigError
+from analyzer.metrics import BY_COLUMN, BY_KEY
 
 ALERT_EXIT_CODE = 3
 _RULE = re.compile(r"^(?P<metric>[a-z0-9_]+?)_(?P<kind>above|below|up_by_points|down_by_points)$")
@@ -44,12 +45,13 @@ def check(
                 "write <metric>_above, _below, _up_by_points or _down_by_points = <number>",
             )
         metric, kind = m.group("metric"), m.group("kind")
-        if metric not in current:
+        known = BY_KEY.get(metric) or BY_COLUMN.get(metric)
+        if known is None:
             raise ConfigError(
                 f"[alerts] {rule}: no metric named {metric}",
-                "use a column of the rates metric, e.g. friction_rate or handoff_rate",
+                f"use one of {', '.join(BY_KEY)}",
             )
-        now = _number(current.get(metric))
+        now = _number(current.get(known.column))
         if now is None:
             continue
         if kind in ("above", "below"):
@@ -65,7 +67,7 @@ def check(
                     )
                 )
             continue
-        before = _number((previous or {}).get(metric))
+        before = _number((previous or {}).get(known.column))
         if before is None:
             continue
         points = (now - before) * 100

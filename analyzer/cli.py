@@ -155,7 +155,10 @@ def report(
     ),
     week: Annotated[str | None, typer.Option(help="An ISO week, e.g. 2026-W47.")] = None,
     last_week: Annotated[
-        bool, typer.Option("--last-week", help="The last complete ISO week.")
+        bool, typer.Option("--last-week", help="The last complete ISO week before today.")
+    ] = False,
+    all_data: Annotated[
+        bool, typer.Option("--all", help="All data instead of the latest complete week.")
     ] = False,
     since: Annotated[
         str | None, typer.Option(help="First day or time included (ISO-8601; a date is local).")
@@ -180,10 +183,20 @@ def report(
     from_dir: Annotated[
         Path | None, typer.Option("--from", help="Results folder written by `handoff spark-run`.")
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the headline figures and verdict as JSON.")
+    ] = False,
 ) -> None:
-    """Write the self-contained HTML report (works offline; one file)."""
+    """Write the self-contained HTML report (works offline; one file) and print its headline
+    figures and verdict. Default period: the latest complete ISO week in the data, beside the
+    week before it; --all for all data."""
     with handled():
         now = dt.datetime.now(dt.UTC)
+        chosen = any((week, last_week, since, until))
+        if all_data and chosen:
+            raise HandoffError(
+                "--all and a period option contradict each other", "give one of them"
+            )
         period = resolve_period(
             week=week,
             last_week_of=now if last_week else None,
@@ -204,8 +217,18 @@ def report(
                 )
                 _clear_progress()
                 typer.echo(render_text.load_summary(summary), err=True)
-            written = database.report(out, period=period, generated_at=now, redact=not no_redact)
-        typer.echo(f"Wrote {written}")
+            written = database.write_report(
+                out,
+                period if (chosen or all_data) else None,
+                timezone=timezone or "UTC",
+                generated_at=now,
+                redact=not no_redact,
+            )
+        if as_json:
+            typer.echo(json.dumps(render_text.report_json(written), indent=2, default=str))
+        else:
+            typer.echo(render_text.report_summary(written.context))
+            typer.echo(f"Wrote {written.path}")
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -275,6 +298,7 @@ def run(
                 f"{result.files_already_loaded} already loaded; {s.loaded} record(s) loaded, "
                 f"{s.duplicates} duplicate(s), {s.rejected} rejected. Report: {result.report}"
             )
+            typer.echo(result.summary)
             for alert in result.alerts:
                 typer.echo(f"ALERT: {alert.message}")
     raise typer.Exit(result.exit_code)

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analyzer import archive
+from analyzer import archive, render_text
 from analyzer.alerts import ALERT_EXIT_CODE, Alert, check
 from analyzer.api import Database, open_database
 from analyzer.config import Config
 from analyzer.errors import ConfigError, LockBusyError
 from analyzer.ingest import LoadSummary, discover
-from analyzer.period import Period, last_week, parse_week
+from analyzer.metrics import headline_values
+from analyzer.period import Period, from_setting
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class RunResult:
     headline: dict[str, Any]
     previous: dict[str, Any]
     alerts: list[Alert] = field(default_factory=list)
+    summary: str = ""  # the report's headline figures and verdict, for the terminal
+    verdict: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -100,6 +103,7 @@ class RunResult:
             "headline": clean(self.headline),
             "previous": clean(self.previous),
             "alerts": [a.message for a in self.alerts],
+            "verdict": self.verdict,
             "exit_code": self.exit_code,
         }
 
@@ -126,12 +130,6 @@ def database_lock(db_path: Path, wait_seconds: float) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _period(settings: RunSettings, now: dt.datetime) -> Period:
-    if settings.period == "last_week":
-        return last_week(now, settings.timezone)
-    return parse_week(settings.period, settings.timezone)
 
 
 def _new_files(db: Database, files: list[Path]) -> list[Path]:
@@ -162,11 +160,11 @@ def _new_files(db: Database, files: list[Path]) -> list[Path]:
 def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
     settings = RunSettings.from_config(config)
     now = now or dt.datetime.now(dt.UTC)
-    period = _period(settings, now)
+    period = from_setting(settings.period, now, settings.timezone)
     settings.output_dir.mkdir(parents=True, exist_ok=True)
     with database_lock(settings.database, settings.lock_wait_seconds):
         with open_database(settings.database, config=config) as db:
-            found = discover(settings.sources)
+            found = discover(list[str | Path](settings.sources))
             fresh = _new_files(db, found.files)
             summary = (
                 db.load(fresh, fmt=settings.format, timezone=settings.timezone)
@@ -190,7 +188,7 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
             report_path = settings.output_dir / name
             tmp = settings.output_dir / f".{name}.tmp"
             try:
-                db.report(tmp, period=period, generated_at=generated_at)
+                written = db.write_report(tmp, period, generated_at=generated_at)
                 os.replace(tmp, report_path)
             finally:
                 tmp.unlink(missing_ok=True)
@@ -204,17 +202,9 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
                 timezone=period.timezone,
                 generated_at=generated_at.isoformat(),
                 headline={
-                    k: current.get(k)
-                    for k in (
-                        "conversations",
-                        "engaged",
-                        "bot_resolution_rate",
-                        "handoff_rate",
-                        "abandoned_in_queue_rate",
-                        "friction_rate",
-                    )
-                    if current.get(k) is not None
-                    and not (isinstance(current.get(k), float) and math.isnan(current[k]))
+                    k: v
+                    for k, v in headline_values(current, archived_only=True).items()
+                    if v is not None
                 },
                 alerts=[a.message for a in alerts],
             ),
@@ -230,4 +220,6 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
         headline=current,
         previous=previous,
         alerts=alerts,
+        summary=render_text.report_summary(written.context),
+        verdict=[v.text for v in written.context.verdict],
     )

@@ -42,6 +42,7 @@ def test_twice_in_a_row_adds_nothing_and_writes_the_same_report(tmp_path: Path) 
     report = tmp_path / "site" / "handoff-report-2026-W45.html"
     assert first["report"] == str(report) and first["load"]["loaded"] > 1000
     assert first["headline"]["conversations"] == 165  # sample_logs week 45
+    assert 3 <= len(first["verdict"]) <= 5  # cron mail carries the verdict
     before = report.read_bytes()
     code, second = _run(cfg)
     assert code == 0
@@ -88,7 +89,7 @@ def test_failure_half_way_leaves_the_archive_intact(
 
     import analyzer.report
 
-    def broken(db: object, out: Path, **kwargs: object) -> Path:
+    def broken(con: object, config: object, period: object, out: Path, **kwargs: object) -> Path:
         out.write_text("<html>half a rep")
         raise RuntimeError("disk full")
 

@@ -103,7 +103,8 @@ SELECT $file, $fmt, m.rec,
         'platform_outcome', m.outcome,
         'metadata', json_object(
             'activity_type', m.typ, 'name', m.ename, 'value_type', m.vtype,
-            'from_name', m.a -> 'from' ->> 'name', 'reply_to_id', m.reply_to),
+            'from_name', m.a -> 'from' ->> 'name', 'reply_to_id', m.reply_to,
+            'customer_id', CASE WHEN m.role = 'customer' THEN m.a -> 'from' ->> 'id' END),
         -- the Transcript attachment of handoff.initiate repeats earlier turns: not kept twice
         'source_record', CASE WHEN m.event = 'handoff_initiated'
                               THEN json_merge_patch(m.a, '{{"attachments": null}}') ELSE m.a END

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import duckdb
 import pandas as pd
 
+from analyzer.config import Config
 from analyzer.report.context import FlaggedConversation, FlagGroup, FlagNote, Turn
 from analyzer.report.fmt import clip, fmt_moment, fmt_seconds, missing
 from analyzer.report.limits import (
@@ -21,10 +23,6 @@ from analyzer.report.limits import (
     TURN_OVERHEAD,
 )
 from analyzer.sql import query, run
-
-if TYPE_CHECKING:
-    from analyzer.api import Database
-
 
 _OUTCOME_WORDS = {
     "unengaged": "unengaged",
@@ -78,31 +76,47 @@ def _estimated_size(turns: pd.DataFrame, notes: pd.DataFrame) -> int:
     )
 
 
-def _redaction(db: Database, redact: bool) -> dict[str, Any]:
-    params = db.config.sql_params()
+def _redaction(config: Config, redact: bool) -> dict[str, Any]:
+    params = config.sql_params()
     return {"redact": redact, **{k: v for k, v in params.items() if k.startswith("redact_")}}
 
 
 def drilldown(
-    db: Database, bounds: dict[str, Any], *, redact: bool = True
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    bounds: dict[str, Any],
+    weights: dict[str, float] | None = None,
+    *,
+    redact: bool = True,
 ) -> tuple[tuple[FlaggedConversation, ...], str]:
     """The period's flagged conversations, worst first, within the size budget, and a note.
+
+    Worst first is the shared ranking (queries/report/flagged_conversations.sql): the sum of
+    the conversation's flag `weights` (each flag's harm from the cost of friction), then most
+    flags, then longest wait.
 
     With `redact`, personal data in transcript text and flag details is replaced in SQL
     (patterns from the config's [redaction] table); the database keeps the original text.
     """
-    redaction = _redaction(db, redact)
+    redaction = _redaction(config, redact)
+    ranked = sorted((weights or {}).items())
     convs = run(
-        db.con,
+        con,
         query("report", "flagged_conversations"),
-        {**bounds, "max_conversations": MAX_DRILLDOWN},
+        {
+            **bounds,
+            "max_conversations": MAX_DRILLDOWN,
+            "per_week": False,
+            "severity_flags": [f for f, _ in ranked],
+            "severity_weights": [w for _, w in ranked],
+        },
     ).df()
     if convs.empty:
         return (), "No flagged conversations in this period."
     total = int(convs["flagged_total"].iloc[0])
     ids = list(convs["conversation_id"])
     turns = run(
-        db.con,
+        con,
         query("report", "flagged_turns"),
         {
             "ids": ids,
@@ -114,7 +128,7 @@ def drilldown(
         },
     ).df()
     notes = run(
-        db.con,
+        con,
         query("report", "flag_notes"),
         {"ids": ids, "max_notes": MAX_NOTES, "max_chars": MAX_TEXT, **redaction},
     ).df()
@@ -132,10 +146,13 @@ def drilldown(
         budget -= size
         out.append(_conversation(c, t, n))
     shown = len(out)
+    handed = int(convs["flagged_handed_off"].iloc[0])
     note = f"{total:,} flagged conversation{'s' if total != 1 else ''} in this period"
+    if handed != total:
+        note += f" ({handed:,} handed off, {total - handed:,} that never reached a human)"
     if shown < total:
         note += f"; the worst {shown:,} are listed"
-    note += ". Most flags first, then longest wait."
+    note += ". Most severe first (the cost of friction of their flags), then most flags, then longest wait."
     return tuple(out), note
 
 
@@ -188,15 +205,19 @@ def _conversation(c: Any, turns: pd.DataFrame, notes: pd.DataFrame) -> FlaggedCo
 
 
 def group_by_flag(
-    listed: tuple[FlaggedConversation, ...], precision: dict[str, str] | None = None
+    listed: tuple[FlaggedConversation, ...],
+    precision: dict[str, str] | None = None,
+    severity: Sequence[str] = (),
 ) -> tuple[FlagGroup, ...]:
-    """The listed conversations grouped by flag: groups with the most conversations first; each
-    conversation once, under the first of its flags in that order, keeping worst-first order."""
+    """The listed conversations grouped by flag: the flags of `severity` (most severe first)
+    in that order, then groups with the most conversations first; each conversation once, under
+    the first of its flags in that order, keeping worst-first order."""
     having: dict[str, int] = {}
     for c in listed:
         for f in c.flag_names:
             having[f] = having.get(f, 0) + 1
-    order = sorted(having, key=lambda f: (-having[f], f))
+    first = {f: i for i, f in enumerate(severity)}
+    order = sorted(having, key=lambda f: (first.get(f, len(first)), -having[f], f))
     rank = {f: i for i, f in enumerate(order)}
     placed: dict[str, list[FlaggedConversation]] = {f: [] for f in order}
     for c in listed:
