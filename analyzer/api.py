@@ -22,7 +22,8 @@ from analyzer import store
 from analyzer.config import Config, load_config
 from analyzer.engine import DuckDBEngine, Engine
 from analyzer.errors import HandoffError
-from analyzer.ingest import LoadSummary, discover, load_files
+from analyzer.ingest import LoadSummary, discover
+from analyzer.ingest.loader import read_files, write_files
 from analyzer.period import Period
 from analyzer.pipeline import refresh
 from analyzer.query import run_saved, run_sql
@@ -90,13 +91,25 @@ class Database:
         fmt: str = "auto",
         timezone: str | None = None,
         on_file: Callable[[Path], None] | None = None,
+        maps: tuple[str, ...] = (),
     ) -> LoadSummary:
-        """Load files, folders or globs; refresh derived tables. All or nothing."""
+        """Load files, folders or globs; refresh derived tables. All or nothing.
+
+        `maps` are `target=source` column mappings (as `--map`), over `[load.columns]`.
+        """
         found = discover(paths)
+        # Reading touches only the connection's temp tables; the writes are one transaction.
+        staging = read_files(
+            self.con,
+            found.files,
+            self.config,
+            fmt=fmt,
+            timezone=timezone,
+            on_file=on_file,
+            maps=maps,
+        )
         with store.transaction(self.con):
-            summary = load_files(
-                self.con, found.files, self.config, fmt=fmt, timezone=timezone, on_file=on_file
-            )
+            summary = write_files(self.con, staging)
             refresh(self.con, self.config)
         return LoadSummary(
             files=summary.files,

@@ -11,7 +11,6 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.errors import InputFileError
-from analyzer.ingest import canonical
 
 # A stager writes the records of one file into the temp table `staged` (see canonical.STAGED_DDL).
 Stager = Callable[[duckdb.DuckDBPyConnection, Path, Config], None]
@@ -26,7 +25,8 @@ Finisher = Callable[[duckdb.DuckDBPyConnection, Config], None]
 class Format:
     name: str
     description: str
-    stage: Stager
+    # None for the canonical formats, which the loader reads itself (fast path or line reader)
+    stage: Stager | None
     sniff: Sniffer
     # Set for a recognised file that holds no transcript: the load skips it, saying this.
     skip: str = ""
@@ -51,19 +51,19 @@ FORMATS: dict[str, Format] = {
     "jsonl": Format(
         "jsonl",
         "canonical schema, one JSON object per line",
-        canonical.stage_jsonl,
+        None,
         _looks_like_jsonl,
     ),
     "csv": Format(
         "csv",
         "canonical schema, CSV with a header row",
-        canonical.stage_csv,
+        None,
         lambda p, h: _ends(p, ".csv", ".tsv"),
     ),
     "parquet": Format(
         "parquet",
         "canonical schema, Parquet",
-        canonical.stage_parquet,
+        None,
         lambda p, h: h.startswith(b"PAR1"),
     ),
 }
