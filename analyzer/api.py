@@ -10,7 +10,7 @@ db.report("report.html")
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,7 +86,7 @@ class Database:
     # -- writing -------------------------------------------------------------------------
     def load(
         self,
-        paths: list[str | Path],
+        paths: Sequence[str | Path],
         *,
         fmt: str = "auto",
         timezone: str | None = None,
@@ -97,7 +97,7 @@ class Database:
 
         `maps` are `target=source` column mappings (as `--map`), over `[load.columns]`.
         """
-        found = discover(paths)
+        found = discover(list(paths))
         # Reading touches only the connection's temp tables; the writes are one transaction.
         staging = read_files(
             self.con,

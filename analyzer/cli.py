@@ -135,11 +135,25 @@ def load(
     db: DbOption = None,
     config: ConfigOption = None,
     timezone: TimezoneOption = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Take a schema field from another column: target=source, e.g."
+            " conversation_id=session_id (repeatable; over [load.columns]).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Load transcripts into the database; bad records go to `rejects`, reloads add nothing."""
     with handled(), open_database(db, config=config) as database:
-        summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths)))
+        summary = database.load(
+            paths,
+            fmt=fmt,
+            timezone=timezone,
+            on_file=_progress(len(paths)),
+            maps=tuple(maps or ()),
+        )
         _clear_progress()
         _print_load(database, summary, as_json)
 

@@ -102,7 +102,7 @@ def _opener(path: Path) -> io.BufferedIOBase:
     import gzip
 
     if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return gzip.open(path, "rb")
     return path.open("rb")
 
 

@@ -86,11 +86,11 @@ def csv_records(path: Path, dialect: CsvDialect) -> Iterator[Record]:
             continue
         n += 1
         j, buf = i, lines[i]
-        while buf.count('"') % 2 and j + 1 < len(lines):
+        while _open_quote(buf, dialect.delimiter) and j + 1 < len(lines):
             j += 1
             buf += lines[j]
         spans = j > i
-        stray = buf.count('"') % 2 == 1
+        stray = _open_quote(buf, dialect.delimiter)
         row = None if stray else _parse_row(buf, dialect.delimiter)
         if stray or (spans and (row is None or len(row) != width)):
             yield n, _clean(lines[i].rstrip("\r\n")), "CSV row has an unterminated quote"
@@ -109,9 +109,29 @@ def csv_records(path: Path, dialect: CsvDialect) -> Iterator[Record]:
             yield n, json.dumps(values, ensure_ascii=False), None
 
 
+def _open_quote(buf: str, delimiter: str) -> bool:
+    """Whether `buf` ends inside a quoted field (a quote inside an unquoted field is a literal)."""
+    quoted = False
+    at_start = True
+    i, n = 0, len(buf)
+    while i < n:
+        ch = buf[i]
+        if quoted:
+            if ch == '"':
+                if i + 1 < n and buf[i + 1] == '"':
+                    i += 1
+                else:
+                    quoted = False
+        elif at_start and ch == '"':
+            quoted = True
+        at_start = not quoted and ch in (delimiter, "\n", "\r")
+        i += 1
+    return quoted
+
+
 def _parse_row(buf: str, delimiter: str) -> list[str] | None:
     try:
-        rows = list(csv.reader(io.StringIO(buf, newline=""), delimiter=delimiter, strict=True))
+        rows = list(csv.reader(io.StringIO(buf, newline=""), delimiter=delimiter))
     except csv.Error:
         return None
     return rows[0] if len(rows) == 1 else None

@@ -246,7 +246,7 @@ def _read_canonical(
     con: duckdb.DuckDBPyConnection, norm: _Normalizer, path: Path, fmt: str, cmap: ColumnMap
 ) -> str:
     """Normalise one canonical file into `normalized`; "fast" or "lines", the reader that did."""
-    file = {"file": str(path)}
+    file: dict[str, object] = {"file": str(path)}
     if fmt == "parquet":
         names = canonical.parquet_columns(con, path)
         canonical.require_columns(path, "Parquet", names, cmap)
@@ -277,7 +277,7 @@ def _read_canonical(
         records = lines.jsonl_records(path)
     try:
         lines.stage(con, path, fmt, records)
-    except OSError as exc:
+    except (OSError, EOFError) as exc:
         raise InputFileError(
             f"{path}: cannot read the file ({exc})", "check it is readable"
         ) from exc
