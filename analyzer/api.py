@@ -92,12 +92,15 @@ class Database:
         timezone: str | None = None,
         on_file: Callable[[Path], None] | None = None,
         maps: tuple[str, ...] = (),
+        keep_going: bool = False,
     ) -> LoadSummary:
         """Load files, folders or globs; refresh derived tables. All or nothing.
 
         `maps` are `target=source` column mappings (as `--map`), over `[load.columns]`.
+        `keep_going` leaves out a file that is not its format at all (named in
+        `LoadSummary.unreadable`) instead of refusing the load.
         """
-        found = discover(list(paths))
+        found = discover(paths)
         # Reading touches only the connection's temp tables; the writes are one transaction.
         staging = read_files(
             self.con,
@@ -107,6 +110,7 @@ class Database:
             timezone=timezone,
             on_file=on_file,
             maps=maps,
+            keep_going=keep_going,
         )
         with store.transaction(self.con):
             summary = write_files(self.con, staging)
@@ -115,6 +119,7 @@ class Database:
             files=summary.files,
             skipped=[str(p) for p in found.skipped],
             not_transcripts=summary.not_transcripts,
+            unreadable=summary.unreadable,
         )
 
     def refresh(self) -> None:

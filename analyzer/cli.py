@@ -159,6 +159,25 @@ def load(
 
 
 @app.command()
+def init(
+    files: Annotated[list[Path], typer.Argument(help="Export files to inspect.")],
+    out: Annotated[
+        str, typer.Option("--out", "-o", help="Where to write it; - prints it instead.")
+    ] = "handoff.toml",
+) -> None:
+    """Inspect export files and write a commented handoff.toml: format, column and role mapping, [run]."""
+    from analyzer.ingest.init import init_config
+
+    with handled():
+        target = None if out == "-" else Path(out)
+        text = init_config(files, target)
+        if target is None:
+            typer.echo(text, nl=False)
+        else:
+            typer.echo(f"Wrote {target}: check it, then handoff load FILE --config {target}")
+
+
+@app.command()
 def report(
     paths: Annotated[
         list[str] | None,
@@ -289,6 +308,8 @@ def run(
                 f"{result.files_already_loaded} already loaded; {s.loaded} record(s) loaded, "
                 f"{s.duplicates} duplicate(s), {s.rejected} rejected. Report: {result.report}"
             )
+            for entry in s.unreadable:
+                typer.echo(f"Not loaded (will be tried again next run): {entry}")
             for alert in result.alerts:
                 typer.echo(f"ALERT: {alert.message}")
     raise typer.Exit(result.exit_code)

@@ -28,6 +28,8 @@ def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None 
         lines.append(f"Rejected records (first {len(rejects)}):")
         lines.extend(f"  {path}:{no}: {reason}" for path, no, reason in rejects)
         lines.append('  All of them: handoff query "select * from rejects"')
+    for entry in s.unreadable:
+        lines.append(f"Not loaded {entry}")
     for entry in s.not_transcripts:
         lines.append(f"Skipped (not a transcript) {entry}")
     if s.skipped:
@@ -40,7 +42,7 @@ def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None 
 def _when(value: Any) -> str:
     if value is None or pd.isna(value):
         return "--:--:--"
-    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
+    return str(pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S"))
 
 
 def transcript(turns: pd.DataFrame) -> str:
@@ -79,4 +81,4 @@ def table(df: pd.DataFrame, fmt: str) -> str:
         )
     if df.empty:
         return "(no rows)" if len(df.columns) else ""
-    return df.to_string(index=False, na_rep="")
+    return str(df.to_string(index=False, na_rep=""))

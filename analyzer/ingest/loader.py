@@ -62,6 +62,8 @@ class LoadSummary:
 
     files: list[FileSummary] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # Files left out because they are not their format at all (with keep_going): "<path>: <why>".
+    unreadable: list[str] = field(default_factory=list)
     # Files recognised as something other than a transcript: "<path>: <what it is>".
     not_transcripts: list[str] = field(default_factory=list)
 
@@ -126,6 +128,7 @@ class Staging:
     readers: dict[str, str]  # path -> "fast" or "lines"
     files: list[Path]
     not_transcripts: list[str]
+    unreadable: list[str] = field(default_factory=list)
 
 
 def load_files(
@@ -138,10 +141,19 @@ def load_files(
     now: dt.datetime | None = None,
     on_file: Callable[[Path], None] | None = None,
     maps: tuple[str, ...] = (),
+    keep_going: bool = False,
 ) -> LoadSummary:
     """Read and insert `files` (read_files, then write_files)."""
     staging = read_files(
-        con, files, config, fmt=fmt, timezone=timezone, now=now, on_file=on_file, maps=maps
+        con,
+        files,
+        config,
+        fmt=fmt,
+        timezone=timezone,
+        now=now,
+        on_file=on_file,
+        maps=maps,
+        keep_going=keep_going,
     )
     return write_files(con, staging)
 
@@ -156,11 +168,13 @@ def read_files(
     now: dt.datetime | None = None,
     on_file: Callable[[Path], None] | None = None,
     maps: tuple[str, ...] = (),
+    keep_going: bool = False,
 ) -> Staging:
     """Read every record of `files` into the temp table `normalized`; the database is untouched.
 
     Run it outside a transaction: a fast read that fails is then retried with the line reader.
-    An InputFileError means a file is not its format at all (nothing was written).
+    An InputFileError means a file is not its format at all (nothing was written); with
+    `keep_going` such a file is left out and named in `Staging.unreadable` instead.
     """
     loaded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
     tz = _checked_timezone(con, timezone or config.timezone)
@@ -176,29 +190,48 @@ def read_files(
     # formats that build their records once all their files are read
     finishers: dict[str, Finisher] = {}
     not_transcripts: list[str] = []
+    unreadable: list[str] = []
+
+    def left_out(exc: InputFileError, *paths: str) -> None:
+        if not keep_going:
+            raise exc
+        unreadable.append(str(exc))
+        for gone in paths:
+            formats.pop(gone, None)
+            for table in ("normalized", "staged", "staged_lines"):
+                con.execute(f"DELETE FROM {table} WHERE source_file = $f", {"f": gone})
+
     for path in files:
         if on_file:
             on_file(path)
-        chosen = detect_format(path, fmt)
-        if chosen.skip:
-            not_transcripts.append(f"{path}: {chosen.skip}")
+        try:
+            chosen = detect_format(path, fmt)
+            if chosen.skip:
+                not_transcripts.append(f"{path}: {chosen.skip}")
+                continue
+            if chosen.stage is None:
+                readers[str(path)] = _read_canonical(con, norm, path, chosen.name, cmap)
+            else:
+                chosen.stage(con, path, config)
+                readers[str(path)] = "fast"
+        except InputFileError as exc:
+            left_out(exc, str(path))
             continue
-        if chosen.stage is None:
-            readers[str(path)] = _read_canonical(con, norm, path, chosen.name, cmap)
-        else:
-            chosen.stage(con, path, config)
-            readers[str(path)] = "fast"
         formats[str(path)] = chosen.name
         if chosen.finish:
             finishers.setdefault(chosen.name, chosen.finish)
-    for finish in finishers.values():
-        finish(con, config)
+    for name, finish in finishers.items():
+        try:
+            finish(con, config)
+        except InputFileError as exc:
+            left_out(exc, *[p for p, f in formats.items() if f == name])
     # Platform importers' records, already in canonical field names.
     norm.insert("SELECT * FROM staged", DEFAULT_MAP, DEFAULT_MAP.resolve(None), {})
     con.execute("DELETE FROM staged")
-    _refuse_unreadable_files(con)
+    while (bad := _unreadable_file(con)) is not None:
+        left_out(bad[1], bad[0])
     staged = [p for p in files if str(p) in formats]
-    return Staging(loaded_at, formats, readers, staged, not_transcripts)
+    return Staging(loaded_at, formats, readers, staged, not_transcripts, unreadable)
 
 
 def write_files(con: duckdb.DuckDBPyConnection, staging: Staging) -> LoadSummary:
@@ -211,7 +244,11 @@ def write_files(con: duckdb.DuckDBPyConnection, staging: Staging) -> LoadSummary
     summary = _account(con, staging)
     _log(con, staging.files, summary, staging.loaded_at)
     _drop_working_tables(con)
-    return LoadSummary(files=summary.files, not_transcripts=staging.not_transcripts)
+    return LoadSummary(
+        files=summary.files,
+        not_transcripts=staging.not_transcripts,
+        unreadable=staging.unreadable,
+    )
 
 
 class _Normalizer:
@@ -324,7 +361,7 @@ def _drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {temp}")
 
 
-def _refuse_unreadable_files(con: duckdb.DuckDBPyConnection) -> None:
+def _unreadable_file(con: duckdb.DuckDBPyConnection) -> tuple[str, InputFileError] | None:
     """A file none of whose records is even a canonical-looking object is the wrong format."""
     bad = con.execute(
         """
@@ -338,12 +375,13 @@ def _refuse_unreadable_files(con: duckdb.DuckDBPyConnection) -> None:
         ORDER BY source_file
         """
     ).fetchall()
-    if bad:
-        path, fmt, n, reason = bad[0]
-        raise InputFileError(
-            f"{path}: none of its {n} records can be read as {fmt} ({reason})",
-            "check the file is in the canonical schema, or pass --format with its platform format",
-        )
+    if not bad:
+        return None
+    path, fmt, n, reason = bad[0]
+    return path, InputFileError(
+        f"{path}: none of its {n} records can be read as {fmt} ({reason})",
+        "check the file is in the canonical schema, or pass --format with its platform format",
+    )
 
 
 def _insert(con: duckdb.DuckDBPyConnection, files: list[str], loaded_at: dt.datetime) -> None:
