@@ -48,7 +48,7 @@ NUMBERED_LINES = """
     WHERE line IS NOT NULL AND trim(line) <> ''
 """
 LINE_DELIMITER = "\x1e"
-MAX_RECORD_BYTES = 16 * 1024 * 1024
+MAX_RECORD_BYTES = 8 * 1024 * 1024
 
 # Fast readers: every line or row of a clean file, numbered as the line reader numbers it.
 # A line read_json cannot parse comes back as NULL and sends the file to the line reader.

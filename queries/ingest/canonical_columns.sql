@@ -31,8 +31,9 @@ typed AS (
                 THEN CAST(make_timestamp(CAST(round(ts_number * 1000) AS BIGINT)) AS TIMESTAMP)
             WHEN ts_is_number OR NOT ts_is_dated THEN NULL
             WHEN ts_is_date THEN CAST(try_cast(ts_raw || ' 00:00:00 ' || $timezone AS TIMESTAMPTZ) AS TIMESTAMP)
+            -- an offset after a space ("10:00:00 -0400") is read as if written "10:00:00-0400"
             WHEN ts_has_zone OR $timezone = 'UTC'
-                THEN CAST(try_cast(ts_raw AS TIMESTAMPTZ) AS TIMESTAMP)
+                THEN CAST(try_cast(replace(replace(ts_raw, ' +', '+'), ' -', '-') AS TIMESTAMPTZ) AS TIMESTAMP)
             ELSE CAST(try_cast(ts_raw || ' ' || $timezone AS TIMESTAMPTZ) AS TIMESTAMP)
         END AS ts,
         CASE
