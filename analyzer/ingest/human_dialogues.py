@@ -18,7 +18,7 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.ingest import platform
-from analyzer.ingest.formats import Format, register
+from analyzer.ingest.base import Format
 
 
 def _unused(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
@@ -138,50 +138,45 @@ def stage_twitter(con: duckdb.DuckDBPyConnection, path: Path, config: Config) ->
     platform.run_stage(con, path, "twitter_care", _TWITTER)
 
 
-register(
-    Format(
-        "abcd",
-        "ABCD customer / human-agent dialogues (JSON list)",
-        stage_abcd,
-        lambda p, h: platform.head_has(h, platform.key("convo_id"), platform.key("original")),
-    )
+ABCD = Format(
+    "abcd",
+    "ABCD customer / human-agent dialogues (JSON list)",
+    stage_abcd,
+    lambda p, h: platform.head_has(h, platform.key("convo_id"), platform.key("original")),
 )
-register(
-    Format(
-        "twitter_care",
-        "IBM Twitter customer-care dialogues (JSON list)",
-        stage_twitter,
-        lambda p, h: (
-            platform.head_has(h, platform.key("dialogHeader"), platform.key("dialogContent"))
-            or platform.head_has(h, platform.key("dialogContent"), platform.key("sessionID"))
-        ),
-    )
+TWITTER = Format(
+    "twitter_care",
+    "IBM Twitter customer-care dialogues (JSON list)",
+    stage_twitter,
+    lambda p, h: (
+        platform.head_has(h, platform.key("dialogHeader"), platform.key("dialogContent"))
+        or platform.head_has(h, platform.key("dialogContent"), platform.key("sessionID"))
+    ),
 )
-register(
-    Format(
-        "abcd_ontology",
-        "ABCD ontology (intent and action lists)",
-        _unused,
-        lambda p, h: (
-            platform.head_starts(h, "{")
-            and platform.head_has(
-                h, platform.key("intents"), platform.key("flows"), platform.key("subflows")
-            )
-        ),
-        skip="ABCD ontology (lists of intents and actions), not a transcript",
-    )
+ABCD_ONTOLOGY = Format(
+    "abcd_ontology",
+    "ABCD ontology (intent and action lists)",
+    _unused,
+    lambda p, h: (
+        platform.head_starts(h, "{")
+        and platform.head_has(
+            h, platform.key("intents"), platform.key("flows"), platform.key("subflows")
+        )
+    ),
+    skip="ABCD ontology (lists of intents and actions), not a transcript",
 )
-register(
-    Format(
-        "activities_without_conversation",
-        'Copilot Studio transcript content of one row ({"activities": [...]}, no conversation id)',
-        _unused,
-        lambda p, h: (
-            platform.head_starts(h, "{")
-            and platform.head_has(h, r'^\s*\{\s*"activities"\s*:\s*\[', platform.key("from"))
-            and not platform.head_has(h, platform.key("conversation"))
-        ),
-        skip="the content of one Copilot Studio transcript row, without its conversation id; load"
-        " the Dataverse export (conversationtranscripts.json) that holds it instead",
-    )
+COPILOT_CONTENT = Format(
+    "activities_without_conversation",
+    'Copilot Studio transcript content of one row ({"activities": [...]}, no conversation id)',
+    _unused,
+    lambda p, h: (
+        platform.head_starts(h, "{")
+        and platform.head_has(h, r'^\s*\{\s*"activities"\s*:\s*\[', platform.key("from"))
+        and not platform.head_has(h, platform.key("conversation"))
+    ),
+    skip="the content of one Copilot Studio transcript row, without its conversation id; load"
+    " the Dataverse export (conversationtranscripts.json) that holds it instead",
 )
+
+# Every format of this module, in the registry's order.
+FORMATS = (ABCD, TWITTER, ABCD_ONTOLOGY, COPILOT_CONTENT)
