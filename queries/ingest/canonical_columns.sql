@@ -60,18 +60,24 @@ typed AS (
     FROM fields
 ),
 zoned AS (
+    -- A local time in a daylight-saving change (clocks moving by an hour): the instant an hour
+    -- later on the wall clock is less than an hour away when this time was skipped, and the one an
+    -- hour earlier more than an hour away when this hour was repeated.
     SELECT
         *,
         CASE
             WHEN ts IS NULL OR ts_is_number OR ts_has_zone OR $timezone = 'UTC' THEN NULL
-            WHEN CAST(timezone($timezone, CAST(ts AS TIMESTAMPTZ)) AS TIMESTAMP)
-                 <> try_cast(CASE WHEN ts_is_date THEN ts_raw || ' 00:00:00' ELSE ts_raw END AS TIMESTAMP)
+            WHEN epoch(CAST(try_cast(CAST(local_ts + INTERVAL 1 HOUR AS VARCHAR) || ' ' || $timezone
+                                     AS TIMESTAMPTZ) AS TIMESTAMP)) - epoch(ts) < 3600
                 THEN 'nonexistent'
-            WHEN CAST(timezone($timezone, CAST(ts AS TIMESTAMPTZ) - INTERVAL 1 HOUR) AS TIMESTAMP)
-                 = try_cast(CASE WHEN ts_is_date THEN ts_raw || ' 00:00:00' ELSE ts_raw END AS TIMESTAMP)
+            WHEN epoch(ts) - epoch(CAST(try_cast(CAST(local_ts - INTERVAL 1 HOUR AS VARCHAR) || ' ' || $timezone
+                                                 AS TIMESTAMPTZ) AS TIMESTAMP)) > 3600
                 THEN 'ambiguous'
         END AS time_note
-    FROM typed
+    FROM (
+        SELECT *, try_cast(CASE WHEN ts_is_date THEN ts_raw || ' 00:00:00' ELSE ts_raw END AS TIMESTAMP) AS local_ts
+        FROM typed
+    ) t
 ),
 judged AS (
     SELECT

@@ -457,6 +457,19 @@ def time_cases() -> list[Case]:
             expect=("2026-03-08 07:30:00",),
             notes={"nonexistent_times": 1},
         ),
+        Case(
+            "dst_near_misses",
+            "dst_ok.jsonl",
+            _times(
+                "2026-03-08 01:30:00",
+                "2026-03-08 03:30:00",
+                "2026-11-01 00:30:00",
+                "2026-11-01 02:30:00",
+            ),
+            (4, 4, 0, 0),
+            timezone="America/New_York",
+            notes={"nonexistent_times": 0, "ambiguous_times": 0},
+        ),
     ]
 
 
