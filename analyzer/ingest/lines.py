@@ -19,9 +19,10 @@ import csv
 import gzip
 import io
 import json
-import re
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import pandas as pd
@@ -30,7 +31,6 @@ from analyzer.ingest.canonical import CsvDialect
 
 BATCH = 100_000
 _BLANK = b" \t\r\n\x1e"
-_LINE_END = re.compile(r"\r\n|\n|\r")
 
 Record = tuple[int, str | None, str | None]  # record_no, raw JSON text, stage_error
 
@@ -40,85 +40,45 @@ def _clean(text: str) -> str:
     return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
 
 
-def _read_bytes(path: Path) -> bytes:
+def _open(path: Path) -> BinaryIO:
     if path.name.lower().endswith(".gz"):
-        with gzip.open(path, "rb") as fh:
-            return fh.read()
-    return path.read_bytes()
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
 
 
 def jsonl_records(path: Path) -> Iterator[Record]:
-    data = _read_bytes(path)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for n, line in enumerate(data.split(b"\n"), start=1):
-        body = line.strip(_BLANK)
-        if not body:
-            continue
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield (
-                n,
-                _clean(body.decode("utf-8", "replace")),
-                f"not valid UTF-8 text (byte {exc.start + 1} of the line); save the file as UTF-8",
-            )
-            continue
-        yield n, _clean(text), None
+    """Every record of a JSON Lines file, read as a stream (a big file is never held whole)."""
+    with _open(path) as fh:
+        for n, line in enumerate(fh, start=1):
+            if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            body = line.strip(_BLANK)
+            if not body:
+                continue
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield (
+                    n,
+                    _clean(body.decode("utf-8", "replace")),
+                    f"not valid UTF-8 text (byte {exc.start + 1} of the line); save the file as UTF-8",
+                )
+                continue
+            yield n, _clean(text), None
 
 
-def _decoded(data: bytes, encoding: str) -> str:
-    return data.decode(encoding, errors="surrogateescape")
+def _quote_state(line: str, delimiter: str, quoted: bool, at_start: bool) -> tuple[bool, bool]:
+    """The CSV quote state after `line`, from the state before it.
 
-
-def csv_records(path: Path, dialect: CsvDialect) -> Iterator[Record]:
-    text = _decoded(_read_bytes(path), dialect.encoding)
-    pieces = _LINE_END.split(text)
-    ends = [*_LINE_END.findall(text), ""]
-    lines = [p + e for p, e in zip(pieces, ends, strict=True)]
-    if lines and lines[-1] == "":
-        lines.pop()
-    width = len(dialect.header)
-    i, n = dialect.skip, 0
-    while i < len(lines):
-        if not lines[i].strip(" \t\r\n"):
-            i += 1
-            continue
-        n += 1
-        j, buf = i, lines[i]
-        while _open_quote(buf, dialect.delimiter) and j + 1 < len(lines):
-            j += 1
-            buf += lines[j]
-        spans = j > i
-        stray = _open_quote(buf, dialect.delimiter)
-        row = None if stray else _parse_row(buf, dialect.delimiter)
-        if stray or (spans and (row is None or len(row) != width)):
-            yield n, _clean(lines[i].rstrip("\r\n")), "CSV row has an unterminated quote"
-            i += 1
-            continue
-        i = j + 1
-        raw = _clean(buf.rstrip("\r\n"))
-        if row is None:
-            yield n, raw, "CSV row cannot be parsed (a quote inside an unquoted field?)"
-        elif any("\udc80" <= ch <= "\udcff" for ch in buf):
-            yield n, raw, f"CSV row is not valid {dialect.encoding} text; save the file as UTF-8"
-        elif len(row) != width:
-            yield n, raw, f"CSV row has {len(row)} field(s), the header has {width}"
-        else:
-            values = {k: (v if v != "" else None) for k, v in zip(dialect.header, row, strict=True)}
-            yield n, json.dumps(values, ensure_ascii=False), None
-
-
-def _open_quote(buf: str, delimiter: str) -> bool:
-    """Whether `buf` ends inside a quoted field (a quote inside an unquoted field is a literal)."""
-    quoted = False
-    at_start = True
-    i, n = 0, len(buf)
+    A quote opens a field only at its start; inside a quoted field a doubled quote is a literal
+    and a single one closes it. A quote inside an unquoted field is a literal character.
+    """
+    i, n = 0, len(line)
     while i < n:
-        ch = buf[i]
+        ch = line[i]
         if quoted:
             if ch == '"':
-                if i + 1 < n and buf[i + 1] == '"':
+                if i + 1 < n and line[i + 1] == '"':
                     i += 1
                 else:
                     quoted = False
@@ -126,7 +86,53 @@ def _open_quote(buf: str, delimiter: str) -> bool:
             quoted = True
         at_start = not quoted and ch in (delimiter, "\n", "\r")
         i += 1
-    return quoted
+    return quoted, at_start
+
+
+def csv_records(path: Path, dialect: CsvDialect) -> Iterator[Record]:
+    """Every record of a CSV file, read as a stream; lines are kept ahead only inside a quote."""
+    with _open(path) as raw:
+        text = io.TextIOWrapper(
+            raw, encoding=dialect.encoding, errors="surrogateescape", newline=""
+        )
+        source = iter(text)
+        ahead: deque[str] = deque()
+
+        def take() -> str | None:
+            return ahead.popleft() if ahead else next(source, None)
+
+        for _ in range(dialect.skip):
+            take()
+        width = len(dialect.header)
+        n = 0
+        while (first := take()) is not None:
+            if not first.strip(" \t\r\n"):
+                continue
+            n += 1
+            taken = [first]
+            quoted, at_start = _quote_state(first, dialect.delimiter, False, True)
+            while quoted and (more := take()) is not None:
+                taken.append(more)
+                quoted, at_start = _quote_state(more, dialect.delimiter, quoted, at_start)
+            buf = "".join(taken)
+            row = None if quoted else _parse_row(buf, dialect.delimiter)
+            if quoted or (len(taken) > 1 and (row is None or len(row) != width)):
+                yield n, _clean(first.rstrip("\r\n")), "CSV row has an unterminated quote"
+                ahead.extendleft(reversed(taken[1:]))
+                continue
+            yield _row_record(n, buf, row, dialect, width)
+
+
+def _row_record(n: int, buf: str, row: list[str] | None, dialect: CsvDialect, width: int) -> Record:
+    raw = _clean(buf.rstrip("\r\n"))
+    if row is None:
+        return n, raw, "CSV row cannot be parsed (a quote inside an unquoted field?)"
+    if any("\udc80" <= ch <= "\udcff" for ch in buf):
+        return n, raw, f"CSV row is not valid {dialect.encoding} text; save the file as UTF-8"
+    if len(row) != width:
+        return n, raw, f"CSV row has {len(row)} field(s), the header has {width}"
+    values = {k: (v if v != "" else None) for k, v in zip(dialect.header, row, strict=True)}
+    return n, json.dumps(values, ensure_ascii=False), None
 
 
 def _parse_row(buf: str, delimiter: str) -> list[str] | None:
