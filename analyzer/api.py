@@ -21,7 +21,8 @@ from analyzer import store
 from analyzer.config import Config, load_config
 from analyzer.engine import DuckDBEngine
 from analyzer.errors import HandoffError
-from analyzer.ingest import LoadSummary, discover, load_files
+from analyzer.ingest import LoadSummary, discover
+from analyzer.ingest.loader import read_files, write_files
 from analyzer.metrics import Metrics, metrics_on, recontact_days
 from analyzer.period import Moment, Period, to_utc_naive
 from analyzer.pipeline import refresh
@@ -47,18 +48,35 @@ class Database:
         fmt: str = "auto",
         timezone: str | None = None,
         on_file: Callable[[Path], None] | None = None,
+        maps: tuple[str, ...] = (),
+        keep_going: bool = False,
     ) -> LoadSummary:
-        """Load files, folders or globs; refresh derived tables. All or nothing."""
-        found = discover(list(paths))
+        """Load files, folders or globs; refresh derived tables. All or nothing.
+
+        `maps` are `target=source` column mappings (as `--map`), over `[load.columns]`.
+        `keep_going` leaves out a file that is not its format at all (named in
+        `LoadSummary.unreadable`) instead of refusing the load.
+        """
+        found = discover(paths)
+        # Reading touches only the connection's temp tables; the writes are one transaction.
+        staging = read_files(
+            self.con,
+            found.files,
+            self.config,
+            fmt=fmt,
+            timezone=timezone,
+            on_file=on_file,
+            maps=maps,
+            keep_going=keep_going,
+        )
         with store.transaction(self.con):
-            summary = load_files(
-                self.con, found.files, self.config, fmt=fmt, timezone=timezone, on_file=on_file
-            )
+            summary = write_files(self.con, staging)
             refresh(self.con, self.config)
         return LoadSummary(
             files=summary.files,
             skipped=[str(p) for p in found.skipped],
             not_transcripts=summary.not_transcripts,
+            unreadable=summary.unreadable,
         )
 
     def refresh(self) -> None:

@@ -135,13 +135,46 @@ def load(
     db: DbOption = None,
     config: ConfigOption = None,
     timezone: TimezoneOption = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Take a schema field from another column: target=source, e.g."
+            " conversation_id=session_id (repeatable; over [load.columns]).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Load transcripts into the database; bad records go to `rejects`, reloads add nothing."""
     with handled(), open_database(db, config=config) as database:
-        summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths)))
+        summary = database.load(
+            paths,
+            fmt=fmt,
+            timezone=timezone,
+            on_file=_progress(len(paths)),
+            maps=tuple(maps or ()),
+        )
         _clear_progress()
         _print_load(database, summary, as_json)
+
+
+@app.command()
+def init(
+    files: Annotated[list[Path], typer.Argument(help="Export files to inspect.")],
+    out: Annotated[
+        str, typer.Option("--out", "-o", help="Where to write it; - prints it instead.")
+    ] = "handoff.toml",
+) -> None:
+    """Inspect export files and write a commented handoff.toml: format, column and role mapping, [run]."""
+    from analyzer.ingest.init import init_config
+
+    with handled():
+        target = None if out == "-" else Path(out)
+        text = init_config(files, target)
+        if target is None:
+            typer.echo(text, nl=False)
+        else:
+            typer.echo(f"Wrote {target}: check it, then handoff load FILE --config {target}")
 
 
 @app.command()
@@ -298,6 +331,8 @@ def run(
                 f"{result.files_already_loaded} already loaded; {s.loaded} record(s) loaded, "
                 f"{s.duplicates} duplicate(s), {s.rejected} rejected. Report: {result.report}"
             )
+            for entry in s.unreadable:
+                typer.echo(f"Not loaded (will be tried again next run): {entry}")
             typer.echo(result.summary)
             for alert in result.alerts:
                 typer.echo(f"ALERT: {alert.message}")

@@ -98,6 +98,7 @@ class RunResult:
             "files_seen": self.files_seen,
             "files_already_loaded": self.files_already_loaded,
             "load": self.load.as_dict(),
+            "unreadable": self.load.unreadable,
             "report": str(self.report),
             "index": str(self.index),
             "headline": clean(self.headline),
@@ -167,7 +168,8 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
             found = discover(list[str | Path](settings.sources))
             fresh = _new_files(db, found.files)
             summary = (
-                db.load(fresh, fmt=settings.format, timezone=settings.timezone)
+                # one unreadable file (a stray manifest.json) must not stop the weekly report
+                db.load(fresh, fmt=settings.format, timezone=settings.timezone, keep_going=True)
                 if fresh
                 else LoadSummary()
             )

@@ -28,6 +28,8 @@ def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None 
         lines.append(f"Rejected records (first {len(rejects)}):")
         lines.extend(f"  {path}:{no}: {reason}" for path, no, reason in rejects)
         lines.append('  All of them: handoff query "select * from rejects"')
+    for entry in s.unreadable:
+        lines.append(f"Not loaded {entry}")
     for entry in s.not_transcripts:
         lines.append(f"Skipped (not a transcript) {entry}")
     if s.skipped:

@@ -16,6 +16,7 @@ from tests.conftest import FIXTURES, SAMPLE_LOGS
 runner = CliRunner()
 COMMANDS = [
     "load",
+    "init",
     "report",
     "query",
     "show",

@@ -106,3 +106,24 @@ def test_run_needs_sources(tmp_path: Path) -> None:
     cfg.write_text("[run]\nsources = []\n")
     result = runner.invoke(app, ["run", "--config", str(cfg)])
     assert result.exit_code == 1 and "[run] sources is empty" in result.stderr
+
+
+def test_unreadable_files_are_named_and_the_report_is_still_written(tmp_path: Path) -> None:
+    cfg = _setup(tmp_path)
+    exports = tmp_path / "exports"
+    (exports / "manifest.json").write_text('{"exported": "2026-11-09", "files": 2}')
+    (exports / "broken.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with (exports / "2026-W45.jsonl").open("a") as fh:
+        fh.write('{"conversation_id": "x", "timestamp": "epoch", "role": "bot"}\n')
+    code, out = _run(cfg)
+    assert code == 0, out
+    assert (tmp_path / "site" / "handoff-report-2026-W45.html").is_file()
+    assert out["headline"]["conversations"] == 165
+    assert out["load"]["rejected"] == 1
+    named = " | ".join(out["unreadable"])
+    assert "manifest.json" in named and "broken.jsonl" in named and len(out["unreadable"]) == 2
+    # left out of the loads log, so the next run tries them again (and names them again)
+    code, again = _run(cfg)
+    assert code == 0 and len(again["unreadable"]) == 2 and again["load"]["loaded"] == 0
+    text = runner.invoke(app, ["run", "--config", str(cfg)]).stdout
+    assert "Not loaded (will be tried again next run):" in text and "manifest.json" in text

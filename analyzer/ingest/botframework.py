@@ -22,7 +22,7 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.ingest import platform
-from analyzer.ingest.formats import Format, register
+from analyzer.ingest.base import Format
 
 NAME = "botframework"
 
@@ -160,4 +160,4 @@ def sniff(path: Path, head: bytes) -> bool:
     return activity and (platform.head_starts(head, "[") or platform.head_starts(head, "{"))
 
 
-register(Format(NAME, "Bot Framework .transcript (JSON array of Activities)", stage, sniff))
+FORMAT = Format(NAME, "Bot Framework .transcript (JSON array of Activities)", stage, sniff)

@@ -19,7 +19,7 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.ingest import platform
-from analyzer.ingest.formats import Format, read_head, register
+from analyzer.ingest.base import Format, read_head
 
 NAME = "salesforce"
 
@@ -162,6 +162,6 @@ def sniff(path: Path, head: bytes) -> bool:
     return _NEEDED.issubset(names)
 
 
-register(
-    Format(NAME, "Salesforce ConversationEntry records (CSV or JSON)", stage, sniff, finish=finish)
+FORMAT = Format(
+    NAME, "Salesforce ConversationEntry records (CSV or JSON)", stage, sniff, finish=finish
 )
