@@ -10,7 +10,7 @@ db.report("report.html")
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from analyzer.engine import DuckDBEngine, Engine
 from analyzer.errors import HandoffError
 from analyzer.ingest import LoadSummary, discover, load_files
 from analyzer.period import Period
-from analyzer.pipeline import refresh
+from analyzer.pipeline import Refresh, refresh, refresh_after_load
 from analyzer.query import run_saved, run_sql
 from analyzer.sql import query
 
@@ -78,35 +78,51 @@ class Database:
     """A handoff-analyzer DuckDB database and the configuration in force."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str | None, config: Config) -> None:
-        self.con = con
+        self.engine = DuckDBEngine(con)  # every derived table and metric runs through this one
         self.path = path
         self.config = config
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        return self.engine.con
 
     # -- writing -------------------------------------------------------------------------
     def load(
         self,
-        paths: list[str | Path],
+        paths: Sequence[str | Path],
         *,
         fmt: str = "auto",
         timezone: str | None = None,
         on_file: Callable[[Path], None] | None = None,
+        full: bool = False,
     ) -> LoadSummary:
-        """Load files, folders or globs; refresh derived tables. All or nothing."""
+        """Load files, folders or globs, then refresh what they touched. All or nothing.
+
+        Only the conversations the new records belong to are derived again, unless the
+        definitions or the configuration changed since the last refresh: then everything is.
+        `full=True` always rebuilds everything.
+        """
         found = discover(paths)
         with store.transaction(self.con):
             summary = load_files(
                 self.con, found.files, self.config, fmt=fmt, timezone=timezone, on_file=on_file
             )
-            refresh(self.con, self.config)
+            refreshed = (
+                refresh(self.engine, self.config)
+                if full
+                else refresh_after_load(self.engine, self.config)
+            )
         return LoadSummary(
             files=summary.files,
             skipped=[str(p) for p in found.skipped],
             not_transcripts=summary.not_transcripts,
+            refresh=str(refreshed),
         )
 
-    def refresh(self) -> None:
+    def refresh(self) -> Refresh:
+        """Rebuild every derived table from all events, with the configuration in force."""
         with store.transaction(self.con):
-            refresh(self.con, self.config)
+            return refresh(self.engine, self.config)
 
     # -- reading -------------------------------------------------------------------------
     def conversations(self, since: Moment = None, until: Moment = None) -> pd.DataFrame:
@@ -130,7 +146,7 @@ class Database:
     ) -> Metrics:
         """Metrics for [since, until); days and weeks are those of `timezone`."""
         bounds = {"since": to_utc_naive(since), "until": to_utc_naive(until), "timezone": timezone}
-        return metrics_on(DuckDBEngine(self.con), bounds)
+        return metrics_on(self.engine, bounds)
 
     def transcript(self, conversation_id: str) -> pd.DataFrame:
         """The conversation's turns in order, each with the flags whose evidence it is."""

@@ -24,6 +24,8 @@ def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None 
         )
         if f.note:
             lines.append(f"    note: {f.note}")
+    if s.refresh:
+        lines.append(f"Refreshed: {s.refresh}.")
     if rejects:
         lines.append(f"Rejected records (first {len(rejects)}):")
         lines.extend(f"  {path}:{no}: {reason}" for path, no, reason in rejects)
@@ -40,7 +42,7 @@ def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None 
 def _when(value: Any) -> str:
     if value is None or pd.isna(value):
         return "--:--:--"
-    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
+    return str(pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S"))
 
 
 def transcript(turns: pd.DataFrame) -> str:
@@ -79,4 +81,4 @@ def table(df: pd.DataFrame, fmt: str) -> str:
         )
     if df.empty:
         return "(no rows)" if len(df.columns) else ""
-    return df.to_string(index=False, na_rep="")
+    return str(df.to_string(index=False, na_rep=""))

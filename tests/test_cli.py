@@ -19,6 +19,7 @@ COMMANDS = [
     "report",
     "query",
     "show",
+    "refresh",
     "run",
     "review export",
     "review import",

@@ -45,6 +45,8 @@ class LoadSummary:
     skipped: list[str] = field(default_factory=list)
     # Files recognised as something other than a transcript: "<path>: <what it is>".
     not_transcripts: list[str] = field(default_factory=list)
+    # How the derived tables were brought up to date, for the summary (set by Database.load).
+    refresh: str = ""
 
     @property
     def read(self) -> int:
@@ -69,6 +71,7 @@ class LoadSummary:
             "loaded": self.loaded,
             "duplicates": self.duplicates,
             "rejected": self.rejected,
+            "refresh": self.refresh,
         }
 
 
@@ -197,6 +200,12 @@ def _insert(con: duckdb.DuckDBPyConnection, files: list[str], loaded_at: dt.date
         """
     )
     con.execute("INSERT INTO events BY NAME SELECT * FROM fresh")
+    # The conversations this load added to: the refresh rebuilds only these (analyzer.pipeline).
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS refresh_scope (conversation_id VARCHAR NOT NULL)")
+    con.execute(
+        "INSERT INTO refresh_scope SELECT DISTINCT conversation_id FROM fresh "
+        "EXCEPT SELECT conversation_id FROM refresh_scope"
+    )
 
 
 def _account(con: duckdb.DuckDBPyConnection, formats: dict[str, str]) -> LoadSummary:

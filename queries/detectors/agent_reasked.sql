@@ -3,7 +3,7 @@
 -- params: ask_any_re, info_request_re, reference_words
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
-    FROM conversations
+    FROM conversation_outcomes
     WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL
 ),
 asking AS (

@@ -4,7 +4,7 @@
 WITH bot_phase AS (
     SELECT t.conversation_id, t.seq, t.message_id, t.text, t.is_fallback
     FROM turns t
-    JOIN conversations c ON c.conversation_id = t.conversation_id
+    JOIN conversation_outcomes c ON c.conversation_id = t.conversation_id
     WHERE t.role = 'bot' AND (t.is_message OR t.is_fallback)
       AND NOT t.is_transfer_notice AND NOT t.is_failure_notice
       AND (c.first_agent_seq IS NULL OR t.seq < c.first_agent_seq)

@@ -3,7 +3,7 @@
 -- params: identifier_any_re, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words, repeat_min_words
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
-    FROM conversations
+    FROM conversation_outcomes
     WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL
 ),
 said AS MATERIALIZED (
@@ -88,7 +88,8 @@ text_repeats AS (
            AND CAST(shared AS DOUBLE) / smaller >= $repeat_overlap)
 ),
 ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY score DESC, seq) AS rn
+    -- detail breaks ties, so the same data always gives the same flag (an identifier repeat wins)
+    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY score DESC, seq, detail) AS rn
     FROM (SELECT * FROM id_repeats UNION ALL SELECT * FROM text_repeats)
 )
 SELECT conversation_id, 'customer_repeated' AS flag, message_id, detail, score

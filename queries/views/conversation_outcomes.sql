@@ -1,5 +1,5 @@
--- name: conversations
--- description: One row per conversation with its derived outcome (rules in README, "Definitions").
+-- name: conversation_outcomes
+-- description: One row per conversation with its derived outcome, before its friction flags are attached (rules in README, "Definitions").
 -- params:
 WITH marks AS (
     SELECT
