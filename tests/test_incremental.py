@@ -25,9 +25,11 @@ DERIVED = {
     "turns": "conversation_id, seq",
     "conversations": "conversation_id",
     "friction_flags": "conversation_id, flag, message_id, detail",
-    "customer_words": "word",
+    "customer_word_mentions": "word",
+    "customer_word_conversations": "word",
+    "conversations_by_role": "role",
 }
-STATISTIC = parse_query(FIXTURES / "statistics" / "customer_words.sql")
+STATISTIC = parse_query(FIXTURES / "statistics" / "customer_word_mentions.sql")
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ MATERIALIZED = {
     QUERIES / "views" / "turns.sql",
     QUERIES / "views" / "conversation_outcomes.sql",
     QUERIES / "views" / "conversations_flagged.sql",
+    *(QUERIES / "statistics").glob("*.sql"),
 }
 PORTABLE = sorted(
     p
