@@ -53,11 +53,11 @@ def phrase_regex(phrases: list[str]) -> str:
 
 
 def sentence_regex(phrases: list[str]) -> str:
-    """The whole sentences (up to . ! ? or a line break) in which a phrase of the list occurs."""
+    """The whole sentences (up to . ! ? ; a dash or a line break) in which a phrase of the list occurs."""
     if not phrases:
         return _NEVER
     inner = "|".join(f"(?:{p})" for p in phrases)
-    return f"(?i)[^.!?\\n]*(?:{inner})[^.!?\\n]*[.!?]*"
+    return f"(?i)[^.!?;\\n\u2014\u2013]*(?:{inner})[^.!?;\\n\u2014\u2013]*[.!?;\u2014\u2013]*"
 
 
 REDACTION_KINDS = ("email", "account", "card", "phone")  # applied in this order

@@ -74,8 +74,10 @@ SELECT
     CASE WHEN role = 'bot' AND event = 'bot_fallback' THEN true
          WHEN is_message AND role = 'bot' THEN regexp_matches(text, $fallback_re)
          ELSE false END AS is_fallback,
+    -- a message that goes on to ask something ("great. what if it bleeds") confirms nothing
     CASE WHEN is_message AND role = 'customer'
          THEN regexp_matches(text, $confirmation_re) AND NOT regexp_matches(text, $negative_feedback_re)
+              AND NOT regexp_matches(lower(text), '[?]|[.!,;]\s*(what|how|why|when|where|which|who|can|could|is|are|do|does|will|would)\b[^.!]*$')
          ELSE false END AS is_confirmation,
     CASE WHEN is_message AND role = 'customer'
          THEN regexp_matches(text, $acknowledgement_re) ELSE false END AS is_acknowledgement,
