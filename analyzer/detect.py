@@ -83,7 +83,7 @@ def detectors_query(detectors: list[Query] | None = None) -> Query:
         name="detectors",
         description="Every friction detector's rows, as one union.",
         params=params,
-        sql="\nUNION ALL\n".join(parts),
+        sql="-- name: detectors\n" + "\nUNION ALL\n".join(parts),
         path=queries_dir() / "detectors",
     )
 
