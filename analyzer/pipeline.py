@@ -133,21 +133,20 @@ def refresh_after_load(engine: DuckDBEngine, config: Config) -> Refresh:
     """
     con = engine.con
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {SCOPE} (conversation_id VARCHAR NOT NULL)")
-    try:
-        reason = _stale(engine, config)
-        scoped = _count(engine, f"SELECT count(*) FROM {SCOPE}")
-        if not reason and scoped == 0:
-            return Refresh("none", 0)
-        if not reason and scoped > FULL_REBUILD_SHARE * _count(
-            engine, f"SELECT count(*) FROM {_stored(engine, 'conversations')}"
-        ):
-            reason = "the new records touch most conversations"
-        if reason:
-            return refresh(engine, config, reason)
+    # No try/finally: after a failed statement the transaction only accepts ROLLBACK, which also
+    # discards the scope table the load made.
+    reason = _stale(engine, config)
+    scoped = _count(engine, f"SELECT count(*) FROM {SCOPE}")
+    if not reason and scoped > FULL_REBUILD_SHARE * _count(
+        engine, f"SELECT count(*) FROM {_stored(engine, 'conversations')}"
+    ):
+        reason = "the new records touch most conversations"
+    if reason:
+        return refresh(engine, config, reason)
+    if scoped:
         _refresh_scope(engine, config)
-        return Refresh("scoped", scoped)
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {SCOPE}")
+    con.execute(f"DROP TABLE {SCOPE}")
+    return Refresh("scoped", scoped) if scoped else Refresh("none", 0)
 
 
 def _count(engine: DuckDBEngine, sql: str) -> int:

@@ -167,3 +167,31 @@ def test_the_fingerprint_ignores_settings_no_derived_table_reads() -> None:
     assert pipeline.config_fingerprint(Config(data=data)) == pipeline.config_fingerprint(base)
     data = {**base.data, "thresholds": {**base.data["thresholds"], "long_queue_wait_seconds": 1}}
     assert pipeline.config_fingerprint(Config(data=data)) != pipeline.config_fingerprint(base)
+
+
+def test_a_failed_refresh_undoes_its_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The load and its refresh are one transaction, and the refresh's own error is the one shown."""
+    import duckdb
+
+    from analyzer.sql import Query, query
+
+    db = analyzer.open_database(tmp_path / "h.duckdb")
+    db.load([SAMPLE_LOGS / "2026-W39.jsonl"])
+    before = db.con.execute("SELECT count(*) FROM events").fetchone()
+    broken = Query("conversations_flagged", "", (), "SELECT * FROM no_such_table", FIXTURES)
+
+    def patched(group: str, name: str) -> Query:
+        return broken if name == "conversations_flagged" else query(group, name)
+
+    monkeypatch.setattr(pipeline, "query", patched)
+    monkeypatch.setattr(pipeline, "definitions_fingerprint", lambda: _recorded(db))
+    with pytest.raises(duckdb.CatalogException, match="no_such_table"):
+        db.load([SAMPLE_LOGS / "2026-W40.jsonl"])
+    assert db.con.execute("SELECT count(*) FROM events").fetchone() == before
+    db.close()
+
+
+def _recorded(db: Database) -> str:
+    """The definitions fingerprint the database holds (so the broken load is a scoped one)."""
+    row = db.con.execute("SELECT value FROM meta WHERE key = 'derived_definitions'").fetchone()
+    return str(row[0]) if row else ""
