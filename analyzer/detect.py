@@ -24,6 +24,7 @@ SUPPORT_TABLES = (
     "kind_asks",
     "word_rarity",
     "customer_words",
+    "restatements",
 )
 
 
@@ -45,8 +46,15 @@ def _per_kind(
 def prepare_support(engine: Engine, params: dict[str, Any]) -> None:
     """The working tables the detectors read besides `turns` and `conversation_outcomes`."""
     # one constant regex each, over turns; then how rare each customer word is in the corpus, and
-    # the words of the customer messages told to the bot and to an agent
-    for name in ("identifier_hits", "ask_candidates", "word_rarity", "customer_words"):
+    # the words of the customer messages told to the bot and to an agent, and which messages to an
+    # agent restate what the bot was told
+    for name in (
+        "identifier_hits",
+        "ask_candidates",
+        "word_rarity",
+        "customer_words",
+        "restatements",
+    ):
         engine.materialize(name, query("support", name), params, temp=True)
     _per_kind(
         engine,
