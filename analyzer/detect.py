@@ -96,9 +96,21 @@ def detectors_query(detectors: list[Query] | None = None) -> Query:
     )
 
 
+def build_flags(engine: Engine, params: dict[str, Any], *, temp: bool = False) -> None:
+    """Write `friction_flags`: on DuckDB one union query; on Spark one step per detector, since a
+    single plan holding every detector overflows a small driver's heap."""
+    if engine.name != "spark":
+        engine.materialize("friction_flags", detectors_query(), params, temp=temp)
+        return
+    columns = ", ".join(f"{c} {t}" for c, t in zip(FLAG_COLUMNS, _FLAG_TYPES, strict=True))
+    engine.clear("friction_flags", columns)
+    for q in queries_in("detectors"):
+        engine.append("friction_flags", q, params, FLAG_COLUMNS)
+
+
 def run_detectors(engine: Engine, config: Config, *, temp: bool = False) -> None:
     """Replace `friction_flags` with what every detector finds in `turns` now."""
     params = config.sql_params()
     prepare_support(engine, params)
-    engine.materialize("friction_flags", detectors_query(), params, temp=temp)
+    build_flags(engine, params, temp=temp)
     drop_support(engine)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analyzer.config import Config
-from analyzer.detect import detectors_query, drop_support, prepare_support
+from analyzer.detect import build_flags, drop_support, prepare_support
 from analyzer.engine import DuckDBEngine, Engine
 from analyzer.sql import Query, queries_in, query
 
@@ -82,7 +82,7 @@ def _after_turns(engine: Engine, config: Config, params: dict[str, Any], *, temp
         "conversation_outcomes", query("views", "conversation_outcomes"), params, temp=True
     )
     prepare_support(engine, params)
-    engine.materialize("friction_flags", detectors_query(), params, temp=temp)
+    build_flags(engine, params, temp=temp)
     drop_support(engine)
     engine.materialize("conversations", query("views", "conversations_flagged"), params, temp=temp)
     engine.drop("conversation_outcomes")
