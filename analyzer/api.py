@@ -25,7 +25,7 @@ from analyzer.ingest import LoadSummary, discover
 from analyzer.ingest.loader import read_files, write_files
 from analyzer.metrics import Metrics, metrics_on, recontact_days
 from analyzer.period import Moment, Period, to_utc_naive
-from analyzer.pipeline import refresh
+from analyzer.pipeline import Refresh, refresh, refresh_after_load
 from analyzer.query import run_saved, run_sql
 
 if TYPE_CHECKING:
@@ -36,9 +36,13 @@ class Database:
     """A handoff-analyzer DuckDB database and the configuration in force."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: str | None, config: Config) -> None:
-        self.con = con
+        self.engine = DuckDBEngine(con)  # every derived table and metric runs through this one
         self.path = path
         self.config = config
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        return self.engine.con
 
     # -- writing -------------------------------------------------------------------------
     def load(
@@ -50,12 +54,15 @@ class Database:
         on_file: Callable[[Path], None] | None = None,
         maps: tuple[str, ...] = (),
         keep_going: bool = False,
+        full: bool = False,
     ) -> LoadSummary:
-        """Load files, folders or globs; refresh derived tables. All or nothing.
+        """Load files, folders or globs, then refresh what they touched. All or nothing.
 
-        `maps` are `target=source` column mappings (as `--map`), over `[load.columns]`.
-        `keep_going` leaves out a file that is not its format at all (named in
-        `LoadSummary.unreadable`) instead of refusing the load.
+        Only the conversations the new records belong to are derived again, unless the
+        definitions or the configuration changed since the last refresh: then everything is.
+        `full=True` always rebuilds everything. `maps` are `target=source` column mappings (as
+        `--map`), over `[load.columns]`. `keep_going` leaves out a file that is not its format at
+        all (named in `LoadSummary.unreadable`) instead of refusing the load.
         """
         found = discover(paths)
         # Reading touches only the connection's temp tables; the writes are one transaction.
@@ -71,17 +78,23 @@ class Database:
         )
         with store.transaction(self.con):
             summary = write_files(self.con, staging)
-            refresh(self.con, self.config)
+            refreshed = (
+                refresh(self.engine, self.config)
+                if full
+                else refresh_after_load(self.engine, self.config)
+            )
         return LoadSummary(
             files=summary.files,
             skipped=[str(p) for p in found.skipped],
             not_transcripts=summary.not_transcripts,
             unreadable=summary.unreadable,
+            refresh=str(refreshed),
         )
 
-    def refresh(self) -> None:
+    def refresh(self) -> Refresh:
+        """Rebuild every derived table from all events, with the configuration in force."""
         with store.transaction(self.con):
-            refresh(self.con, self.config)
+            return refresh(self.engine, self.config)
 
     # -- reading -------------------------------------------------------------------------
     def conversations(self, since: Moment = None, until: Moment = None) -> pd.DataFrame:
@@ -105,7 +118,7 @@ class Database:
     ) -> Metrics:
         """Metrics for [since, until); days and weeks are those of `timezone`."""
         bounds = {"since": to_utc_naive(since), "until": to_utc_naive(until), "timezone": timezone}
-        return metrics_on(DuckDBEngine(self.con), bounds, recontact_days(self.config))
+        return metrics_on(self.engine, bounds, recontact_days(self.config))
 
     def transcript(self, conversation_id: str) -> pd.DataFrame:
         """The conversation's turns in order, each with the flags whose evidence it is."""

@@ -144,8 +144,15 @@ def load(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Rebuild every derived table, not only what is new.")
+    ] = False,
 ) -> None:
-    """Load transcripts into the database; bad records go to `rejects`, reloads add nothing."""
+    """Load transcripts into the database; bad records go to `rejects`, reloads add nothing.
+
+    Only the conversations the new records belong to are derived again, unless the definitions
+    or the configuration changed since the last refresh.
+    """
     with handled(), open_database(db, config=config) as database:
         summary = database.load(
             paths,
@@ -153,6 +160,7 @@ def load(
             timezone=timezone,
             on_file=_progress(len(paths)),
             maps=tuple(maps or ()),
+            full=full,
         )
         _clear_progress()
         _print_load(database, summary, as_json)
@@ -175,6 +183,13 @@ def init(
             typer.echo(text, nl=False)
         else:
             typer.echo(f"Wrote {target}: check it, then handoff load FILE --config {target}")
+
+
+@app.command()
+def refresh(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Rebuild turns, conversations and friction flags from every loaded event."""
+    with handled(), open_database(db, config=config) as database:
+        typer.echo(f"Refreshed: {database.refresh()}.")
 
 
 @app.command()

@@ -2,20 +2,21 @@
 
 Before them, `queries/support/` fills two small tables with one statement per configured
 identifier kind and ask kind, so that each of those regexes is a constant the engine compiles once
-instead of a pattern column compiled again on every row.
+instead of a pattern column compiled again on every row. The detectors then run as one query, the
+union of every file, so the engine writes `friction_flags` once.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import duckdb
-
 from analyzer.config import Config
-from analyzer.engine import Engine, as_engine
-from analyzer.sql import queries_in, query
+from analyzer.engine import Engine, body
+from analyzer.resources import queries_dir
+from analyzer.sql import Query, queries_in, query
 
 FLAG_COLUMNS = ("conversation_id", "flag", "message_id", "detail", "score")
+_FLAG_TYPES = ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE")
 SUPPORT_TABLES = (
     "identifier_hits",
     "ask_candidates",
@@ -42,8 +43,8 @@ def _per_kind(
         engine.append(table, q, params | {"kind": kind, "pattern": pattern}, names)
 
 
-def prepare_support(target: Engine | duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
-    engine = as_engine(target)
+def prepare_support(engine: Engine, params: dict[str, Any]) -> None:
+    """The working tables the detectors read besides `turns` and `conversation_outcomes`."""
     # one constant regex each, over turns; then how rare each customer word is in the corpus, and
     # the words of the customer messages told to the bot and to an agent, and which messages to an
     # agent restate what the bot was told
@@ -73,13 +74,43 @@ def prepare_support(target: Engine | duckdb.DuckDBPyConnection, params: dict[str
     )
 
 
-def run_detectors(target: Engine | duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Replace `friction_flags` with what every detector finds now."""
-    engine = as_engine(target)
-    params = config.sql_params()
-    prepare_support(engine, params)
-    engine.clear("friction_flags")
-    for q in queries_in("detectors"):
-        engine.append("friction_flags", q, params, FLAG_COLUMNS)
+def drop_support(engine: Engine) -> None:
     for table in SUPPORT_TABLES:
         engine.drop(table)
+
+
+def detectors_query(detectors: list[Query] | None = None) -> Query:
+    """Every detector as one query: the union of their rows, in the flag contract's types."""
+    found = queries_in("detectors") if detectors is None else detectors
+    columns = ", ".join(
+        f"CAST({c} AS {t}) AS {c}" for c, t in zip(FLAG_COLUMNS, _FLAG_TYPES, strict=True)
+    )
+    parts = [f"SELECT {columns} FROM (\n{body(q)}\n) AS {q.name}" for q in found]
+    params = tuple(dict.fromkeys(p for q in found for p in q.params))
+    return Query(
+        name="detectors",
+        description="Every friction detector's rows, as one union.",
+        params=params,
+        sql="-- name: detectors\n" + "\nUNION ALL\n".join(parts),
+        path=queries_dir() / "detectors",
+    )
+
+
+def build_flags(engine: Engine, params: dict[str, Any], *, temp: bool = False) -> None:
+    """Write `friction_flags`: on DuckDB one union query; on Spark one step per detector, since a
+    single plan holding every detector overflows a small driver's heap."""
+    if engine.name != "spark":
+        engine.materialize("friction_flags", detectors_query(), params, temp=temp)
+        return
+    columns = ", ".join(f"{c} {t}" for c, t in zip(FLAG_COLUMNS, _FLAG_TYPES, strict=True))
+    engine.clear("friction_flags", columns)
+    for q in queries_in("detectors"):
+        engine.append("friction_flags", q, params, FLAG_COLUMNS)
+
+
+def run_detectors(engine: Engine, config: Config, *, temp: bool = False) -> None:
+    """Replace `friction_flags` with what every detector finds in `turns` now."""
+    params = config.sql_params()
+    prepare_support(engine, params)
+    build_flags(engine, params, temp=temp)
+    drop_support(engine)

@@ -3,11 +3,13 @@
 `DuckDBEngine` (the default) runs `queries/` as written on one connection. `SparkEngine`
 (analyzer.spark_engine, the `spark` extra) runs the same files transpiled to Spark SQL.
 Table names passed here are ours, never user input; values are always bound parameters.
+
+A query never reads the table it writes: each step of the pipeline writes its own table
+(analyzer.pipeline), so `materialize` is a plain "create from this query".
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -28,25 +30,26 @@ class Engine(Protocol):
     def materialize(
         self, table: str, q: Query, params: Params | None = None, *, temp: bool = False
     ) -> None:
-        """Replace `table` with the result of `q` (`temp`: a working table, not kept)."""
+        """Create `table` (replacing it) from `q`, which does not read `table`.
+
+        `temp`: a working table, gone with the connection or session.
+        """
 
     def fetch(self, q: Query, params: Params | None = None) -> pd.DataFrame:
         """The result of `q` as a pandas DataFrame."""
 
-    def execute(self, sql: str, params: Params | None = None) -> None:
-        """Run one statement in the engine's own dialect."""
-
-    def clear(self, table: str, columns: str | None = None) -> None:
-        """Empty `table`: keep its columns, or (re)create it with `columns` ("a VARCHAR, b BIGINT")."""
+    def clear(self, table: str, columns: str) -> None:
+        """(Re)create `table` as an empty working table with `columns` ("a VARCHAR, b BIGINT")."""
 
     def drop(self, table: str) -> None:
-        """Remove `table` if it exists."""
+        """Remove the working table `table` if it exists."""
 
     def append(self, table: str, q: Query, params: Params | None, columns: Sequence[str]) -> None:
         """Add the rows of `q` (only `columns`, by name) to `table`."""
 
 
-def _body(q: Query) -> str:
+def body(q: Query) -> str:
+    """The query's SQL without its final semicolon, to embed in a larger statement."""
     return q.sql.rstrip().rstrip(";")
 
 
@@ -61,42 +64,23 @@ class DuckDBEngine:
     def materialize(
         self, table: str, q: Query, params: Params | None = None, *, temp: bool = False
     ) -> None:
-        bound = bind(q, dict(params or {})) or None
         kind = "TEMP TABLE" if temp else "TABLE"
-        code = "\n".join(line.split("--", 1)[0] for line in q.sql.splitlines())
-        if re.search(rf"\b{re.escape(table)}\b", code):
-            # The query reads the table it replaces: build beside it, then swap.
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_next AS {_body(q)}", bound)
-            self.con.execute(f"CREATE OR REPLACE {kind} {table} AS SELECT * FROM {table}_next")
-            self.con.execute(f"DROP TABLE {table}_next")
-        else:
-            self.con.execute(f"CREATE OR REPLACE {kind} {table} AS {_body(q)}", bound)
+        self.con.execute(
+            f"CREATE OR REPLACE {kind} {table} AS {body(q)}", bind(q, dict(params or {})) or None
+        )
 
     def fetch(self, q: Query, params: Params | None = None) -> pd.DataFrame:
         bound = bind(q, dict(params or {}))
         return (self.con.execute(q.sql, bound) if bound else self.con.execute(q.sql)).df()
 
-    def execute(self, sql: str, params: Params | None = None) -> None:
-        self.con.execute(sql, dict(params) if params else None)
-
-    def clear(self, table: str, columns: str | None = None) -> None:
-        if columns:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({columns})")
-        else:
-            self.con.execute(f"DELETE FROM {table}")
+    def clear(self, table: str, columns: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({columns})")
 
     def drop(self, table: str) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
     def append(self, table: str, q: Query, params: Params | None, columns: Sequence[str]) -> None:
         self.con.execute(
-            f"INSERT INTO {table} BY NAME SELECT {', '.join(columns)} FROM ({_body(q)})",
+            f"INSERT INTO {table} BY NAME SELECT {', '.join(columns)} FROM ({body(q)})",
             bind(q, dict(params or {})) or None,
         )
-
-
-def as_engine(target: Engine | duckdb.DuckDBPyConnection) -> Engine:
-    """An engine for `target`; a bare DuckDB connection means the DuckDB engine."""
-    if isinstance(target, duckdb.DuckDBPyConnection):
-        return DuckDBEngine(target)
-    return target

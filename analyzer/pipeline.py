@@ -1,23 +1,256 @@
-"""Derived tables: events -> turns -> conversations -> friction_flags -> conversations (flagged)."""
+"""Derived tables. Each step writes its own table and reads only the tables of earlier steps:
+
+    events -> turns -> statistics (queries/statistics/) -> conversation_outcomes
+           -> support tables -> friction_flags (every detector, one union) -> conversations
+
+`turns`, the statistics, `friction_flags` and `conversations` are stored; the rest are working
+tables dropped at the end.
+
+Two ways to run the same queries:
+
+- `refresh`: a full rebuild over every event, on any engine (Spark runs only this one).
+- `refresh_after_load` (DuckDB): only the conversations a load touched, named in a scope table.
+  Inside the caller's transaction, temp objects with the stored tables' names shadow them (DuckDB
+  resolves an unqualified name in the temp schema first): a view `events` with the scope's events,
+  then each step's result as a temp table. So every query, unchanged, reads only the scope. Then
+  the scope's rows of each stored table are replaced by the temp table's rows, and each statistic
+  is adjusted by the scope's contribution after minus before.
+
+A load falls back to a full rebuild when the definitions (the SQL files and DEFINITIONS_VERSION)
+or the configuration the queries read have changed since the derived tables were built: both
+fingerprints are kept in `meta`.
+"""
 
 from __future__ import annotations
 
-import duckdb
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
 
 from analyzer.config import Config
-from analyzer.detect import run_detectors
-from analyzer.engine import Engine, as_engine
-from analyzer.sql import query
+from analyzer.detect import build_flags, drop_support, prepare_support
+from analyzer.engine import DuckDBEngine, Engine
+from analyzer.sql import Query, queries_in, query
+
+# Raise when the Python side of the derivation changes; the SQL files are fingerprinted as written.
+DEFINITIONS_VERSION = "2"
+STORED = ("turns", "friction_flags", "conversations")
+SCOPE = "refresh_scope"  # temp table of conversation ids: what a scoped refresh rebuilds
+# A scope holding more than this share of the stored conversations is rebuilt in full (cheaper).
+FULL_REBUILD_SHARE = 0.5
 
 
-def refresh(target: Engine | duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Rebuild every derived table from `events` on `target` (a DuckDB connection or an Engine).
+def statistic_queries() -> list[Query]:
+    """The corpus statistics: `queries/statistics/*.sql` (see docs/incremental.md)."""
+    return queries_in("statistics")
 
-    On DuckDB it runs inside the caller's transaction.
-    """
-    engine = as_engine(target)
+
+def definitions() -> list[Query]:
+    """Every query the derived tables are built from, in order."""
+    return [
+        query("views", "turns"),
+        *statistic_queries(),
+        query("views", "conversation_outcomes"),
+        *queries_in("support"),
+        *queries_in("detectors"),
+        query("views", "conversations_flagged"),
+    ]
+
+
+def definitions_fingerprint() -> str:
+    digest = hashlib.sha256(DEFINITIONS_VERSION.encode())
+    for q in definitions():
+        digest.update(q.name.encode() + b"\0" + q.sql.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def config_fingerprint(config: Config) -> str:
+    """A digest of the configuration values the derived tables' queries read (and no others)."""
+    params = config.sql_params()
+    used = sorted({p for q in definitions() for p in q.params} | _SUPPORT_PARAMS)
+    values = {p: params.get(p) for p in used}
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# Read by analyzer.detect in Python (one statement per configured kind), not declared by a query.
+_SUPPORT_PARAMS = {"identifier_kinds", "identifier_patterns", "ask_kinds", "ask_patterns"}
+
+
+def _after_turns(engine: Engine, config: Config, params: dict[str, Any], *, temp: bool) -> None:
+    engine.materialize(
+        "conversation_outcomes", query("views", "conversation_outcomes"), params, temp=True
+    )
+    prepare_support(engine, params)
+    build_flags(engine, params, temp=temp)
+    drop_support(engine)
+    engine.materialize("conversations", query("views", "conversations_flagged"), params, temp=temp)
+    engine.drop("conversation_outcomes")
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """How a load brought the derived tables up to date."""
+
+    mode: str  # "scoped" (only the conversations in the scope), "full", or "none" (nothing new)
+    conversations: int  # conversations derived again
+    reason: str = ""  # why a load rebuilt everything
+
+    def __str__(self) -> str:
+        if self.mode == "none":
+            return "derived tables unchanged (no new records)"
+        what = f"{self.conversations:,} conversation(s) derived again"
+        if self.mode == "full":
+            return (
+                f"full rebuild, {what} ({self.reason})" if self.reason else f"full rebuild, {what}"
+            )
+        return what
+
+
+def derive(engine: Engine, config: Config) -> None:
+    """Build every derived table from all of `events` (any engine)."""
     params = config.sql_params()
     engine.materialize("turns", query("views", "turns"), params)
-    engine.materialize("conversations", query("views", "conversations"), params)
-    run_detectors(engine, config)
-    engine.materialize("conversations", query("views", "conversations_flagged"), params)
+    for stat in statistic_queries():
+        engine.materialize(stat.name, stat, params)
+    _after_turns(engine, config, params, temp=False)
+
+
+def refresh(engine: DuckDBEngine, config: Config, reason: str = "") -> Refresh:
+    """Rebuild every derived table from all of `events`, inside the caller's transaction."""
+    derive(engine, config)
+    _record(engine, config)
+    engine.con.execute(f"DROP TABLE IF EXISTS {SCOPE}")  # nothing is left to refresh
+    return Refresh("full", _count(engine, "SELECT count(*) FROM conversations"), reason)
+
+
+def refresh_after_load(engine: DuckDBEngine, config: Config) -> Refresh:
+    """Refresh what the load just made stale, inside the caller's transaction.
+
+    The load leaves the ids of the conversations it added events to in the temp table
+    `refresh_scope`; only those are derived again, unless the definitions or the configuration
+    changed since the last refresh, or the scope holds most conversations: then all are.
+    """
+    con = engine.con
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {SCOPE} (conversation_id VARCHAR NOT NULL)")
+    # No try/finally: after a failed statement the transaction only accepts ROLLBACK, which also
+    # discards the scope table the load made.
+    reason = _stale(engine, config)
+    scoped = _count(engine, f"SELECT count(*) FROM {SCOPE}")
+    if not reason and scoped > FULL_REBUILD_SHARE * _count(
+        engine, f"SELECT count(*) FROM {_stored(engine, 'conversations')}"
+    ):
+        reason = "the new records touch most conversations"
+    if reason:
+        return refresh(engine, config, reason)
+    if scoped:
+        _refresh_scope(engine, config)
+    con.execute(f"DROP TABLE {SCOPE}")
+    return Refresh("scoped", scoped) if scoped else Refresh("none", 0)
+
+
+def _count(engine: DuckDBEngine, sql: str) -> int:
+    row = engine.con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _stored(engine: DuckDBEngine, table: str) -> str:
+    """The stored table's fully qualified name (a temp table of the same name may shadow it)."""
+    row = engine.con.execute("SELECT current_database()").fetchone()
+    catalog = str(row[0] if row else "memory").replace('"', '""')
+    return f'"{catalog}".main.{table}'
+
+
+def _meta(engine: DuckDBEngine) -> dict[str, str]:
+    rows = engine.con.execute(
+        "SELECT key, value FROM meta WHERE key IN ('derived_definitions', 'derived_config')"
+    ).fetchall()
+    return {str(k): str(v) for k, v in rows}
+
+
+def _stale(engine: DuckDBEngine, config: Config) -> str:
+    """Why the stored derived tables cannot be refreshed in part, or "" when they can."""
+    meta = _meta(engine)
+    tables = {
+        str(r[0])
+        for r in engine.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main'"
+        ).fetchall()
+    }
+    if not meta or not {*STORED, *(s.name for s in statistic_queries())} <= tables:
+        return "first refresh of this database"
+    if meta.get("derived_definitions") != definitions_fingerprint():
+        return "the definitions changed since the last refresh"
+    if meta.get("derived_config") != config_fingerprint(config):
+        return "the configuration changed since the last refresh"
+    return ""
+
+
+def _record(engine: DuckDBEngine, config: Config) -> None:
+    engine.con.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('derived_definitions', $d), ('derived_config', $c)",
+        {"d": definitions_fingerprint(), "c": config_fingerprint(config)},
+    )
+
+
+def _refresh_scope(engine: DuckDBEngine, config: Config) -> None:
+    con = engine.con
+    params = config.sql_params()
+    stats = statistic_queries()
+    in_scope = f"SEMI JOIN {SCOPE} USING (conversation_id)"
+    # Before: each statistic's contribution from the scope's rows as they are stored now.
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW turns AS SELECT * FROM {_stored(engine, 'turns')} {in_scope}"
+    )
+    for stat in stats:
+        engine.materialize(f"{stat.name}_before", stat, params, temp=True)
+    con.execute("DROP VIEW turns")
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW events AS "
+        f"SELECT * FROM {_stored(engine, 'events')} {in_scope}"
+    )
+    engine.materialize("turns", query("views", "turns"), params, temp=True)
+    for stat in stats:
+        engine.materialize(f"{stat.name}_after", stat, params, temp=True)
+        _adjust(engine, stat)
+    _after_turns(engine, config, params, temp=True)
+    con.execute("DROP VIEW events")
+    for table in STORED:
+        stored = _stored(engine, table)
+        con.execute(f"DELETE FROM {stored} WHERE conversation_id IN (SELECT * FROM {SCOPE})")
+        con.execute(f"INSERT INTO {stored} BY NAME SELECT * FROM temp.main.{table}")
+        con.execute(f"DROP TABLE temp.main.{table}")
+
+
+def _adjust(engine: DuckDBEngine, stat: Query) -> None:
+    """stored += after - before, by the statistic's keys; rows that reach zero are removed."""
+    con = engine.con
+    name, keys = stat.name, list(stat.keys)
+    columns = [str(c[0]) for c in con.execute(f"DESCRIBE temp.main.{name}_after").fetchall()]
+    values = [c for c in columns if c not in keys]
+    key_list = ", ".join(keys)
+    stored = _stored(engine, name)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {name}_next AS
+        SELECT {key_list}, {", ".join(f"sum({v}) AS {v}" for v in values)}
+        FROM (
+            SELECT {key_list}, {", ".join(values)} FROM {stored}
+            SEMI JOIN (SELECT {key_list} FROM {name}_before UNION SELECT {key_list} FROM {name}_after)
+                USING ({key_list})
+            UNION ALL SELECT {key_list}, {", ".join(f"-{v}" for v in values)} FROM {name}_before
+            UNION ALL SELECT {key_list}, {", ".join(values)} FROM {name}_after
+        )
+        GROUP BY {key_list}
+        """
+    )
+    con.execute(
+        f"DELETE FROM {stored} s USING (SELECT {key_list} FROM {name}_before "
+        f"UNION SELECT {key_list} FROM {name}_after) k "
+        f"WHERE {' AND '.join(f's.{k} IS NOT DISTINCT FROM k.{k}' for k in keys)}"
+    )
+    nonzero = " OR ".join(f"{v} <> 0" for v in values)
+    con.execute(f"INSERT INTO {stored} BY NAME SELECT * FROM {name}_next WHERE {nonzero}")
+    for suffix in ("before", "after", "next"):
+        con.execute(f"DROP TABLE {name}_{suffix}")

@@ -24,6 +24,8 @@ def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None 
         )
         if f.note:
             lines.append(f"    note: {f.note}")
+    if s.refresh:
+        lines.append(f"Refreshed: {s.refresh}.")
     if rejects:
         lines.append(f"Rejected records (first {len(rejects)}):")
         lines.extend(f"  {path}:{no}: {reason}" for path, no, reason in rejects)

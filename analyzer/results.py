@@ -14,7 +14,7 @@ import duckdb
 from analyzer.api import Database, open_database
 from analyzer.config import Config
 from analyzer.errors import InputFileError
-from analyzer.sql import materialize, query
+from analyzer.sql import query
 
 
 def _files(folder: Path) -> str | None:
@@ -55,7 +55,7 @@ def open_results(path: str | Path, *, config: Config | str | Path | None = None)
                 {"f": turns},
             )
         else:  # nothing flagged: an empty turns table of the usual shape
-            materialize(con, "turns", query("views", "turns"), db.config.sql_params())
+            db.engine.materialize("turns", query("views", "turns"), db.config.sql_params())
         if (rejects := read("rejects")) is not None:
             con.execute(
                 "INSERT INTO rejects BY NAME SELECT * FROM read_parquet($f)", {"f": rejects}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analyzer.config import Config
-from analyzer.pipeline import refresh
+from analyzer.pipeline import derive
 from analyzer.report.limits import MAX_DRILLDOWN
 from analyzer.spark_engine import SparkEngine
 from analyzer.spark_io import load_events
@@ -59,7 +59,7 @@ def spark_run(
     engine = SparkEngine(spark)
     now = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
     counts = load_events(engine, uris, fmt=fmt, timezone=timezone or config.timezone, now=now)
-    refresh(engine, config)
+    derive(engine, config)
     out = output.rstrip("/")
 
     def write(name: str, sql: str, *, by_week: bool, files: int | None = None) -> None:

@@ -3,6 +3,7 @@
     -- name: conversations
     -- description: One row per conversation with its derived outcome.
     -- params: transfer_notice_re, fallback_re
+    -- keys: word                 (statistics only: the columns that identify a row)
 
 Parameters are bound as `$name` from a dict: Python never formats user input into SQL.
 """
@@ -20,7 +21,7 @@ import duckdb
 from analyzer.errors import HandoffError
 from analyzer.resources import queries_dir
 
-_HEADER = re.compile(r"^--\s*(name|description|params)\s*:\s*(.*?)\s*$")
+_HEADER = re.compile(r"^--\s*(name|description|params|keys)\s*:\s*(.*?)\s*$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -33,6 +34,7 @@ class Query:
     params: tuple[str, ...]
     sql: str
     path: Path
+    keys: tuple[str, ...] = ()
 
     def used_params(self) -> set[str]:
         body = "\n".join(line.split("--", 1)[0] for line in self.sql.splitlines())
@@ -50,12 +52,14 @@ def parse_query(path: Path) -> Query:
         elif line.strip() and not line.startswith("--"):
             break
     params = tuple(p.strip() for p in meta.get("params", "").split(",") if p.strip())
+    keys = tuple(k.strip() for k in meta.get("keys", "").split(",") if k.strip())
     return Query(
         name=meta.get("name", path.stem),
         description=meta.get("description", ""),
         params=params,
         sql=text,
         path=path,
+        keys=keys,
     )
 
 
@@ -92,12 +96,3 @@ def run(
     """Execute `q` with its declared parameters bound from `values`."""
     params = bind(q, values or {})
     return con.execute(q.sql, params) if params else con.execute(q.sql)
-
-
-def materialize(
-    con: duckdb.DuckDBPyConnection, table: str, q: Query, values: dict[str, Any] | None = None
-) -> None:
-    """Replace `table` with the result of `q` (table names are ours, never user input)."""
-    rel_sql = q.sql.rstrip().rstrip(";")
-    params = bind(q, values or {})
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS {rel_sql}", params or None)

@@ -11,12 +11,10 @@ from pathlib import Path
 
 import duckdb
 
-from analyzer import __version__
+from analyzer import migrations
 from analyzer.errors import ConfigError, DatabaseError
-from analyzer.sql import query
 
 DEFAULT_DB = "handoff.duckdb"
-SCHEMA_VERSION = "1"
 
 
 def default_db_path() -> str:
@@ -40,10 +38,12 @@ def checked_memory_limit(value: str) -> str:
 def connect(
     path: str | Path | None, *, read_only: bool = False, memory_limit: str | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open (and when writable, create or upgrade) a handoff database. None means in-memory.
+    """Open (and when needed, create or upgrade) a handoff database. None means in-memory.
 
     `memory_limit` caps DuckDB's memory; work beyond it spills to disk (beside a database file,
     or in the system's temporary folder for an in-memory database, never in the working folder).
+    A database written by an older version is upgraded first (see analyzer.migrations), even when
+    opened read-only; one written by a newer version is refused.
     """
     target = ":memory:" if path is None else str(path)
     if read_only and target != ":memory:" and not Path(target).is_file():
@@ -51,6 +51,19 @@ def connect(
             f"database {target} does not exist",
             "load transcripts first with `handoff load PATH --db " + target + "`",
         )
+    con = _open(target, read_only=read_only, memory_limit=memory_limit)
+    version = migrations.stored_version(con)
+    migrations.refuse_newer(version, target)
+    if not read_only:
+        migrations.upgrade(con, version)
+    elif version is not None and version < migrations.latest():
+        con.close()  # upgrade once with a writable connection, then open as asked
+        migrations.upgrade(_open(target, read_only=False, memory_limit=memory_limit), version)
+        con = _open(target, read_only=True, memory_limit=memory_limit)
+    return con
+
+
+def _open(target: str, *, read_only: bool, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(target, read_only=read_only)
     except duckdb.Error as exc:
@@ -64,17 +77,7 @@ def connect(
     if target == ":memory:":
         spill = Path(tempfile.gettempdir()) / f"handoff-spill-{os.getpid()}"
         con.execute("SET temp_directory = $d", {"d": str(spill)})
-    if not read_only:
-        ensure_schema(con)
     return con
-
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(query("views", "schema").sql)
-    con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v), ('created_by', $t)",
-        {"v": SCHEMA_VERSION, "t": f"handoff-analyzer {__version__}"},
-    )
 
 
 @contextmanager

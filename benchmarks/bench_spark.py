@@ -9,7 +9,8 @@ ids (so outcomes and flags have realistic shapes), then times, RUNS times each (
 - Spark:  `handoff spark-run` on MASTER (default local[2]): read, normalise, derive, write the
   Parquet results. The SparkSession is started once, outside the timings (printed apart).
 
-Prints the median seconds, messages per second and the Spark / DuckDB ratio. On one machine Spark
+Prints the median seconds, messages per second, the Spark / DuckDB ratio, and the number of
+Spark jobs and stages of each run. On one machine Spark
 is slower; the point is that the same definitions run where the data is, and scale out.
 """
 
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import analyzer
 from analyzer.config import load_config
@@ -87,12 +89,17 @@ def main() -> None:
     startup = time.perf_counter() - start
     config = load_config()
     sparks = []
+    plans = []
     try:
-        for _ in range(runs):
+        for run in range(runs):
+            group = f"bench-run-{run}"
+            spark.sparkContext.setJobGroup(group, "handoff spark-run")
             with tempfile.TemporaryDirectory() as tmp:
                 start = time.perf_counter()
                 spark_run(spark, [str(path)], f"{tmp}/out", config)
                 sparks.append(time.perf_counter() - start)
+            plans.append(jobs_and_stages(spark, group))
+            spark.catalog.clearCache()
     finally:
         spark.stop()
 
@@ -106,6 +113,21 @@ def main() -> None:
     print(
         f"spark session start {startup:.1f} s (not in the timings); spark / duckdb = {s / d:.1f}x"
     )
+    for run, (jobs, stages, ran) in enumerate(plans, 1):
+        print(f"spark run {run}: {jobs} jobs, {stages} stages ({ran} run, the rest skipped)")
+
+
+def jobs_and_stages(spark: Any, group: str) -> tuple[int, int, int]:
+    """Jobs, stages, and stages that ran tasks (not skipped) of the job group `group`."""
+    tracker = spark.sparkContext.statusTracker()
+    jobs = tracker.getJobIdsForGroup(group)
+    stages = {s for j in jobs if (info := tracker.getJobInfo(j)) for s in info.stageIds}
+    ran = sum(
+        1
+        for s in stages
+        if (stage := tracker.getStageInfo(s)) is not None and stage.numCompletedTasks > 0
+    )
+    return len(jobs), len(stages), ran
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ COMMANDS = [
     "report",
     "query",
     "show",
+    "refresh",
     "run",
     "review export",
     "review import",

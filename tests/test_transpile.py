@@ -14,8 +14,16 @@ from analyzer.transpile import to_spark
 #   the Spark engine only reads its column types, see analyzer.spark_engine.table_schema);
 # - ingest/canonical_records.sql turns raw JSON text into fields with DuckDB's JSON functions
 #   (json_valid, json_keys, list comprehensions); on Spark the reader parses the records. Both
-#   then apply the schema's rules with the portable ingest/canonical_columns.sql.
-NOT_ON_SPARK = {"views/schema.sql", "ingest/canonical_records.sql"}
+#   then apply the schema's rules with the portable ingest/canonical_columns.sql;
+# - migrations/*.sql upgrade a DuckDB database file.
+NOT_ON_SPARK = {
+    "views/schema.sql",
+    "ingest/canonical_records.sql",
+    *(
+        p.relative_to(queries_dir()).as_posix()
+        for p in (queries_dir() / "migrations").glob("*.sql")
+    ),
+}
 
 ALL = sorted(p.relative_to(queries_dir()).as_posix() for p in queries_dir().rglob("*.sql"))
 

@@ -66,6 +66,8 @@ class LoadSummary:
     unreadable: list[str] = field(default_factory=list)
     # Files recognised as something other than a transcript: "<path>: <what it is>".
     not_transcripts: list[str] = field(default_factory=list)
+    # How the derived tables were brought up to date, for the summary (set by Database.load).
+    refresh: str = ""
 
     @property
     def read(self) -> int:
@@ -100,6 +102,7 @@ class LoadSummary:
             "rejected": self.rejected,
             "ambiguous_times": self.ambiguous_times,
             "nonexistent_times": self.nonexistent_times,
+            "refresh": self.refresh,
         }
 
 
@@ -421,6 +424,18 @@ def _insert(con: duckdb.DuckDBPyConnection, files: list[str], loaded_at: dt.date
         FROM normalized n
         ANTI JOIN duplicates d USING (source_file, record_no)
         WHERE n.reject_reason IS NULL
+        """
+    )
+    # The conversations this load added to: the refresh rebuilds only these (analyzer.pipeline).
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS refresh_scope (conversation_id VARCHAR NOT NULL)")
+    con.execute(
+        """
+        INSERT INTO refresh_scope
+        SELECT DISTINCT n.conversation_id
+        FROM normalized n
+        ANTI JOIN duplicates d USING (source_file, record_no)
+        WHERE n.reject_reason IS NULL
+        EXCEPT SELECT conversation_id FROM refresh_scope
         """
     )
 

@@ -20,7 +20,7 @@ SELECT
                 THEN '; last customer message: "' || left(lt.text, 120) || '"' ELSE '' END
         AS detail,
     CAST(NULL AS DOUBLE) AS score
-FROM conversations c
+FROM conversation_outcomes c
 JOIN turns h ON h.conversation_id = c.conversation_id AND h.seq = c.handoff_seq
 LEFT JOIN last_customer l ON l.conversation_id = c.conversation_id
 LEFT JOIN turns lt ON lt.conversation_id = l.conversation_id AND lt.seq = l.seq

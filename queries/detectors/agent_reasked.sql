@@ -3,7 +3,7 @@
 -- params: problem_question_re, rare_word_share, rare_word_conversations, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, offer_question_sentence_re, ask_words, stop_words, min_word_length, repeat_informative_share
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
-    FROM conversations
+    FROM conversation_outcomes
     WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL AND has_bot_side
 ),
 asking AS (

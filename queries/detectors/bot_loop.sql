@@ -14,7 +14,7 @@ WITH dialogue AS (
       AND t.conversation_id IN (
           SELECT b.conversation_id
           FROM turns b
-          JOIN conversations c ON c.conversation_id = b.conversation_id
+          JOIN conversation_outcomes c ON c.conversation_id = b.conversation_id
           WHERE b.role = 'bot' AND (b.is_message OR b.is_fallback)
             AND (c.first_agent_seq IS NULL OR b.seq < c.first_agent_seq)
           GROUP BY b.conversation_id
@@ -25,7 +25,7 @@ bot_phase AS (
            t.is_fallback AND (t.is_message OR t.next_role IS DISTINCT FROM 'bot'
                               OR t.next_fallback) AS is_fallback
     FROM dialogue t
-    JOIN conversations c ON c.conversation_id = t.conversation_id
+    JOIN conversation_outcomes c ON c.conversation_id = t.conversation_id
     WHERE t.role = 'bot'
       AND NOT t.is_transfer_notice AND NOT t.is_failure_notice
       AND (c.first_agent_seq IS NULL OR t.seq < c.first_agent_seq)

@@ -3,7 +3,7 @@
 -- params: identifier_any_re, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words, repeat_min_words
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
-    FROM conversations
+    FROM conversation_outcomes
     WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL AND has_bot_side
 ),
 said AS MATERIALIZED (
@@ -102,7 +102,8 @@ info_repeats AS (
     WHERE restates
 ),
 ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY score DESC, seq) AS rn
+    -- detail breaks ties, so the same data always gives the same flag
+    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY score DESC, seq, detail) AS rn
     FROM (SELECT * FROM id_repeats UNION ALL SELECT * FROM text_repeats
           UNION ALL SELECT * FROM info_repeats)
 )

@@ -5,7 +5,7 @@ WITH requests AS (
     SELECT t.conversation_id, t.seq, t.message_id, t.text, c.handoff_seq,
            row_number() OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS rn
     FROM turns t
-    JOIN conversations c ON c.conversation_id = t.conversation_id
+    JOIN conversation_outcomes c ON c.conversation_id = t.conversation_id
     WHERE t.is_human_request AND (c.handoff_seq IS NULL OR t.seq < c.handoff_seq) AND c.has_bot_side
 ),
 first_request AS (

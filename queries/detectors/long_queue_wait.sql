@@ -9,7 +9,7 @@ SELECT
         || ' s after the handoff (threshold ' || CAST($long_queue_wait_seconds AS VARCHAR)
         || ' s): "' || left(coalesce(t.text, ''), 120) || '"' AS detail,
     CAST(c.wait_seconds AS DOUBLE) AS score
-FROM conversations c
+FROM conversation_outcomes c
 JOIN turns t ON t.conversation_id = c.conversation_id AND t.seq = c.first_agent_seq
 WHERE c.wait_seconds > $long_queue_wait_seconds
 ORDER BY c.conversation_id;

@@ -63,7 +63,7 @@ evidence AS (
     UNION ALL
     SELECT c.conversation_id, 4, c.handoff_seq, NULL,
            'first routed to ' || c.queue || ' but intent ' || c.intent || ' belongs in ' || r.queue
-    FROM conversations c
+    FROM conversation_outcomes c
     JOIN (SELECT unnest($routing_intents) AS intent, unnest($routing_queues) AS queue) r
       ON lower(c.intent) = r.intent
     WHERE c.queue IS NOT NULL AND c.queue <> r.queue
@@ -79,7 +79,7 @@ SELECT
     left(r.detail, 300) AS detail,
     CAST(NULL AS DOUBLE) AS score
 FROM ranked r
-LEFT JOIN conversations c ON c.conversation_id = r.conversation_id
+LEFT JOIN conversation_outcomes c ON c.conversation_id = r.conversation_id
 LEFT JOIN turns h ON h.conversation_id = c.conversation_id AND h.seq = c.handoff_seq
 WHERE r.rn = 1
 ORDER BY r.conversation_id;

@@ -3,7 +3,7 @@
 -- params:
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq, handoff_outcome
-    FROM conversations
+    FROM conversation_outcomes
     WHERE handed_off AND handoff_outcome <> 'handoff_failed' AND has_bot_side
 ),
 per_conversation AS (

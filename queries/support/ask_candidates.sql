@@ -3,7 +3,7 @@
 -- params: ask_any_re
 SELECT t.conversation_id, t.seq, t.text
 FROM turns t
-JOIN conversations c USING (conversation_id)
+JOIN conversation_outcomes c USING (conversation_id)
 WHERE c.first_agent_seq IS NOT NULL
   AND t.role IN ('bot', 'agent') AND t.is_message AND regexp_matches(t.text, $ask_any_re)
 ORDER BY t.conversation_id, t.seq;

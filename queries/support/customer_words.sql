@@ -3,7 +3,7 @@
 -- params: stop_words, min_word_length, rare_word_share, rare_word_conversations
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
-    FROM conversations
+    FROM conversation_outcomes
     WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL AND has_bot_side
 ),
 messages AS (

@@ -3,7 +3,7 @@
 -- params: identifier_any_re
 SELECT t.conversation_id, t.seq, t.text, unnest(regexp_extract_all(t.text, $identifier_any_re)) AS hit
 FROM turns t
-JOIN conversations c USING (conversation_id)
+JOIN conversation_outcomes c USING (conversation_id)
 WHERE c.first_agent_seq IS NOT NULL AND t.seq < c.handoff_seq
   AND t.role = 'customer' AND t.is_message AND regexp_matches(t.text, $identifier_any_re)
 ORDER BY t.conversation_id, t.seq;

@@ -1,11 +1,11 @@
 -- name: conversations_flagged
--- description: The conversations table with its friction count and sorted flag list attached.
+-- description: The stored conversations table: each conversation_outcomes row with its friction count and sorted flag list attached.
 -- params:
 SELECT
     c.*,
     coalesce(f.friction_count, 0) AS friction_count,
     coalesce(f.flags, CAST([] AS VARCHAR[])) AS flags
-FROM conversations c
+FROM conversation_outcomes c
 LEFT JOIN (
     SELECT conversation_id,
            count(DISTINCT flag) AS friction_count,

@@ -61,3 +61,9 @@ CREATE TABLE IF NOT EXISTS reviews (
     reviewed_at     TIMESTAMP NOT NULL,
     source_file     VARCHAR
 );
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version     INTEGER PRIMARY KEY,  -- queries/migrations/NNNN_*.sql applied to this database
+    name        VARCHAR NOT NULL,
+    applied_at  TIMESTAMP NOT NULL,
+    applied_by  VARCHAR NOT NULL
+);

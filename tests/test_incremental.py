@@ -1,0 +1,197 @@
+"""A load refreshes only the conversations it touches, and ends with the tables a full rebuild makes.
+
+Property-style: for several seeds, the sample logs are cut into files at random (conversations
+split across files, records repeated in two files), then loaded one file at a time, with a reload
+and a configuration change on the way. After every load, a database that refreshed only the
+touched conversations holds exactly what one that rebuilt everything holds.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import analyzer
+from analyzer import pipeline
+from analyzer.api import Database
+from analyzer.sql import parse_query
+from tests.conftest import FIXTURES, SAMPLE_LOGS
+
+DERIVED = {
+    "turns": "conversation_id, seq",
+    "conversations": "conversation_id",
+    "friction_flags": "conversation_id, flag, message_id, detail",
+    "customer_word_mentions": "word",
+    "customer_word_conversations": "word",
+    "conversations_by_role": "role",
+}
+STATISTIC = parse_query(FIXTURES / "statistics" / "customer_word_mentions.sql")
+
+
+@pytest.fixture(autouse=True)
+def _with_a_statistic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corpus statistic as the detectors may keep one (see docs/incremental.md)."""
+    shipped = pipeline.statistic_queries
+    monkeypatch.setattr(pipeline, "statistic_queries", lambda: [*shipped(), STATISTIC])
+
+
+def _conversations(rng: random.Random, n: int) -> dict[str, list[str]]:
+    by_id: dict[str, list[str]] = {}
+    for path in sorted(SAMPLE_LOGS.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            cid = line.split('"conversation_id": "', 1)[1].split('"', 1)[0]
+            by_id.setdefault(cid, []).append(line)
+    chosen = rng.sample(sorted(by_id), n)
+    return {cid: by_id[cid] for cid in sorted(chosen)}
+
+
+def _cut(rng: random.Random, conversations: dict[str, list[str]], files: int) -> list[list[str]]:
+    """Each conversation's records go to one to three files; some records to two."""
+    out: list[list[str]] = [[] for _ in range(files)]
+    for lines in conversations.values():
+        homes = rng.sample(range(files), rng.randint(1, min(3, files)))
+        for line in lines:
+            out[rng.choice(homes)].append(line)
+            if rng.random() < 0.05:
+                out[rng.randrange(files)].append(line)  # the same record in a second file
+    return out
+
+
+def _snapshot(db: Database) -> dict[str, pd.DataFrame]:
+    return {
+        table: db.con.execute(f"SELECT * FROM {table} ORDER BY {order}").df()
+        for table, order in DERIVED.items()
+    }
+
+
+def _configs(tmp_path: Path) -> tuple[None, Path]:
+    changed = tmp_path / "handoff.toml"
+    changed.write_text(
+        '[phrases]\nfallback = ["sorry", "didn\'t (get|understand)"]\n'
+        "[thresholds]\nlong_queue_wait_seconds = 60\n",
+        encoding="utf-8",
+    )
+    return None, changed
+
+
+def _steps(rng: random.Random, files: list[Path]) -> Iterator[tuple[Path, bool]]:
+    """(file to load, whether the configuration changes before it): each file, plus a reload."""
+    order: list[Path] = list(files)
+    reload_at = rng.randint(2, len(order))
+    order.insert(reload_at, rng.choice(files[:2]))
+    change_at = rng.choice([i for i in range(2, len(order)) if i != reload_at])
+    for i, path in enumerate(order):
+        yield path, i == change_at
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_scoped_refresh_equals_full_rebuild(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(seed)
+    monkeypatch.setattr(pipeline, "FULL_REBUILD_SHARE", float("inf"))  # scoped whenever it can be
+    parts = _cut(rng, _conversations(rng, 60), files=5)
+    files = []
+    for i, lines in enumerate(parts):
+        files.append(tmp_path / f"part-{i}.jsonl")
+        files[-1].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    configs = _configs(tmp_path)
+    config = configs[0]
+    scoped_db = analyzer.open_database(tmp_path / "scoped.duckdb", config=config)
+    full_db = analyzer.open_database(tmp_path / "full.duckdb", config=config)
+    modes = []
+    for path, change in _steps(rng, files):
+        if change:
+            config = configs[1]
+            for db in (scoped_db, full_db):
+                db.close()
+            scoped_db = analyzer.open_database(tmp_path / "scoped.duckdb", config=config)
+            full_db = analyzer.open_database(tmp_path / "full.duckdb", config=config)
+        summary = scoped_db.load([path])
+        full_db.load([path], full=True)
+        modes.append(summary.refresh)
+        scoped, full = _snapshot(scoped_db), _snapshot(full_db)
+        for table in DERIVED:
+            pd.testing.assert_frame_equal(scoped[table], full[table], obj=f"{table} after {path}")
+        if change:
+            assert "configuration changed" in summary.refresh
+    scoped_db.close()
+    full_db.close()
+    assert "first refresh" in modes[0]
+    assert sum("full rebuild" not in m and "unchanged" not in m for m in modes) >= 3, modes
+    assert any("unchanged" in m for m in modes), modes
+
+
+def test_a_load_keeps_the_other_conversations_rows(tmp_path: Path) -> None:
+    """Rows of conversations the load does not touch are left as they were, not rewritten."""
+    db = analyzer.open_database(tmp_path / "h.duckdb")
+    db.load([SAMPLE_LOGS / "2026-W39.jsonl", SAMPLE_LOGS / "2026-W40.jsonl"])
+    db.con.execute(
+        "UPDATE conversations SET channel = 'kept' WHERE conversation_id <= 'conv-000050'"
+    )
+    summary = db.load([SAMPLE_LOGS / "2026-W41.jsonl"])
+    assert "full rebuild" not in summary.refresh
+    kept = db.con.execute("SELECT count(*) FROM conversations WHERE channel = 'kept'").fetchone()
+    assert kept is not None and kept[0] > 0
+    summary = db.load([SAMPLE_LOGS / "2026-W42.jsonl"], full=True)
+    assert "full rebuild" in summary.refresh
+    assert db.con.execute(
+        "SELECT count(*) FROM conversations WHERE channel = 'kept'"
+    ).fetchone() == (0,)
+    db.close()
+
+
+def test_a_new_definitions_version_rebuilds_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = analyzer.open_database(tmp_path / "h.duckdb")
+    db.load([SAMPLE_LOGS / "2026-W39.jsonl"])
+    monkeypatch.setattr(pipeline, "DEFINITIONS_VERSION", "next")
+    summary = db.load([SAMPLE_LOGS / "2026-W40.jsonl"])
+    assert "the definitions changed" in summary.refresh
+    summary = db.load([SAMPLE_LOGS / "2026-W41.jsonl"])
+    assert "full rebuild" not in summary.refresh
+    db.close()
+
+
+def test_the_fingerprint_ignores_settings_no_derived_table_reads() -> None:
+    from analyzer.config import Config, load_config
+
+    base = load_config()
+    data = {**base.data, "redaction": {"email": ["x@y"]}}
+    assert pipeline.config_fingerprint(Config(data=data)) == pipeline.config_fingerprint(base)
+    data = {**base.data, "thresholds": {**base.data["thresholds"], "long_queue_wait_seconds": 1}}
+    assert pipeline.config_fingerprint(Config(data=data)) != pipeline.config_fingerprint(base)
+
+
+def test_a_failed_refresh_undoes_its_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The load and its refresh are one transaction, and the refresh's own error is the one shown."""
+    import duckdb
+
+    from analyzer.sql import Query, query
+
+    db = analyzer.open_database(tmp_path / "h.duckdb")
+    db.load([SAMPLE_LOGS / "2026-W39.jsonl"])
+    before = db.con.execute("SELECT count(*) FROM events").fetchone()
+    broken = Query("conversations_flagged", "", (), "SELECT * FROM no_such_table", FIXTURES)
+
+    def patched(group: str, name: str) -> Query:
+        return broken if name == "conversations_flagged" else query(group, name)
+
+    monkeypatch.setattr(pipeline, "query", patched)
+    monkeypatch.setattr(pipeline, "definitions_fingerprint", lambda: _recorded(db))
+    with pytest.raises(duckdb.CatalogException, match="no_such_table"):
+        db.load([SAMPLE_LOGS / "2026-W40.jsonl"])
+    assert db.con.execute("SELECT count(*) FROM events").fetchone() == before
+    db.close()
+
+
+def _recorded(db: Database) -> str:
+    """The definitions fingerprint the database holds (so the broken load is a scoped one)."""
+    row = db.con.execute("SELECT value FROM meta WHERE key = 'derived_definitions'").fetchone()
+    return str(row[0]) if row else ""
