@@ -203,9 +203,14 @@ def open_database(
     config: Config | str | Path | None = None,
     read_only: bool = False,
     memory: bool = False,
+    sandbox: bool = False,
 ) -> Database:
-    """Open a database: `path`, else $HANDOFF_DB, else ./handoff.duckdb; `memory=True` for a scratch one."""
+    """Open a database: `path`, else $HANDOFF_DB, else ./handoff.duckdb; `memory=True` for a scratch one.
+
+    `sandbox=True` opens it read-only with DuckDB's guards on: SQL run on it can read the database
+    and nothing else (no files, no other databases, no extensions, no settings changed).
+    """
     cfg = config if isinstance(config, Config) else load_config(config)
     target = None if memory else str(path or store.default_db_path())
-    con = store.connect(target, read_only=read_only, memory_limit=cfg.memory_limit)
+    con = store.connect(target, read_only=read_only, memory_limit=cfg.memory_limit, sandbox=sandbox)
     return Database(con, target, cfg)

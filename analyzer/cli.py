@@ -246,7 +246,7 @@ def query(
             raise HandoffError(
                 "give either SQL or --name", 'e.g. handoff query "select 1" or --list'
             )
-        with open_database(db, read_only=True) as database:
+        with open_database(db, sandbox=True) as database:
             df = database.saved(name, _params(param or [])) if name else database.sql(sql or "")
         typer.echo(render_text.table(df, out_format))
 

@@ -37,22 +37,40 @@ def checked_memory_limit(value: str) -> str:
     return value.strip()
 
 
+# DuckDB's own guards for a connection that runs SQL a user typed: no file outside the database
+# can be read or written (COPY, IMPORT/EXPORT DATABASE, ATTACH, read_csv, glob), no extension can
+# be installed or loaded, and, once `lock_configuration` is set, no SET or PRAGMA can undo that.
+_SANDBOX = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+    "allow_community_extensions": False,
+}
+
+
 def connect(
-    path: str | Path | None, *, read_only: bool = False, memory_limit: str | None = None
+    path: str | Path | None,
+    *,
+    read_only: bool = False,
+    memory_limit: str | None = None,
+    sandbox: bool = False,
 ) -> duckdb.DuckDBPyConnection:
     """Open (and when writable, create or upgrade) a handoff database. None means in-memory.
 
     `memory_limit` caps DuckDB's memory; work beyond it spills to disk (beside a database file,
     or in the system's temporary folder for an in-memory database, never in the working folder).
+    `sandbox` opens it read-only with DuckDB's external access, extension loading and
+    configuration changes switched off: the connection for `handoff query`.
     """
     target = ":memory:" if path is None else str(path)
+    read_only = read_only or (sandbox and target != ":memory:")
     if read_only and target != ":memory:" and not Path(target).is_file():
         raise DatabaseError(
             f"database {target} does not exist",
             "load transcripts first with `handoff load PATH --db " + target + "`",
         )
     try:
-        con = duckdb.connect(target, read_only=read_only)
+        con = duckdb.connect(target, read_only=read_only, config=_SANDBOX if sandbox else {})
     except duckdb.Error as exc:
         raise DatabaseError(
             f"cannot open database {target}: {exc}",
@@ -64,7 +82,9 @@ def connect(
     if target == ":memory:":
         spill = Path(tempfile.gettempdir()) / f"handoff-spill-{os.getpid()}"
         con.execute("SET temp_directory = $d", {"d": str(spill)})
-    if not read_only:
+    if sandbox:
+        con.execute("SET lock_configuration = true")
+    elif not read_only:
         ensure_schema(con)
     return con
 
