@@ -34,12 +34,45 @@ def phrase_regex(phrases: list[str]) -> str:
     return "(?i)" + "|".join(f"(?:{p})" for p in phrases)
 
 
-REDACTION_KINDS = ("email", "account", "card", "phone")  # applied in this order
+# The [redaction] kinds, applied in this order (earlier kinds win where patterns overlap).
+REDACTION_KINDS = (
+    "email",
+    "iban",
+    "card",
+    "cvv",
+    "expiry",
+    "ssn",
+    "national_insurance",
+    "ip",
+    "date_of_birth",
+    "phone",
+    "account",
+    "name",
+)
+# A kind's patterns capture what stays in group 1 when they keep a lead-in ("my name is [name]").
+_KEEPS_LEAD_IN = {"name"}
 
 
 def redaction_regex(patterns: list[str]) -> str:
     """Join a [redaction] list into one regex; an empty list matches nothing."""
     return "|".join(f"(?:{p})" for p in patterns) if patterns else _NEVER
+
+
+def redaction_rules(data: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The [redaction] table as (patterns, replacements), one pair per kind that has patterns."""
+    table = data.get("redaction", {})
+    patterns, replacements = [], []
+    for kind in REDACTION_KINDS:
+        found = [str(p) for p in table.get(kind, [])]
+        if not found:
+            continue
+        if kind in _KEEPS_LEAD_IN:
+            patterns.extend(found)
+            replacements.extend(f"\\1[{kind}]" for _ in found)
+        else:
+            patterns.append(redaction_regex(found))
+            replacements.append(f"[{kind}]")
+    return patterns, replacements
 
 
 @dataclass(frozen=True)
@@ -81,9 +114,7 @@ class Config:
         routing = self.data.get("routing", {})
         params["routing_intents"] = [str(k).lower() for k in routing]
         params["routing_queues"] = [str(v) for v in routing.values()]
-        redaction = self.data.get("redaction", {})
-        for kind in REDACTION_KINDS:
-            params[f"redact_{kind}_re"] = redaction_regex(list(redaction.get(kind, [])))
+        params["redact_patterns"], params["redact_replacements"] = redaction_rules(self.data)
         return params
 
 

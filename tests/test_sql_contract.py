@@ -15,7 +15,7 @@ from analyzer.sql import bind, parse_query
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 ALL_SQL = sorted(QUERIES.rglob("*.sql"))
-DDL = {QUERIES / "views" / "schema.sql"}
+DDL = {QUERIES / "views" / "schema.sql", QUERIES / "report" / "redaction.sql"}
 # Written into tables (a table has no order; every reader orders): a sort there only costs time.
 MATERIALIZED = {
     QUERIES / "ingest" / "canonical_records.sql",

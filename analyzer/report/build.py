@@ -14,8 +14,9 @@ import pandas as pd
 from markupsafe import Markup
 
 from analyzer import __version__
-from analyzer.api import Moment, to_utc_naive
+from analyzer.api import Metrics, Moment, to_utc_naive
 from analyzer.period import Period, zone
+from analyzer.redaction import redact_columns, redaction_params
 from analyzer.report.charts import flag_charts, trend_charts
 from analyzer.report.compare import changed_flags, changed_queues, tile_changes
 from analyzer.report.context import (
@@ -167,11 +168,12 @@ def build_context(
             plotly_js=Markup(""),
         )
 
-    metrics = db.metrics(start, end, timezone=tz)
+    redaction = redaction_params(db.config, redact)
+    metrics = _shown(db, db.metrics(start, end, timezone=tz), redaction)
     rates, flag_rates = metrics.rates, metrics.flag_rates
     headline = metrics.headline()
     if before is not None:
-        earlier = db.metrics(before.since, before.until, timezone=tz)
+        earlier = _shown(db, db.metrics(before.since, before.until, timezone=tz), redaction)
         changes = tile_changes(
             headline, earlier.headline(), _intervals(db, chosen), _intervals(db, before)
         )
@@ -210,6 +212,14 @@ def build_context(
         flag_definitions=flag_definitions(db.config, overall["flag"]),
         plotly_js=plotly_js(),
         **_listing(listed, listed_note, _precision_words(reviewed)),
+    )
+
+
+def _shown(db: Database, metrics: Metrics, redaction: dict[str, Any]) -> Metrics:
+    """The metrics with personal data replaced in their keys (queue, channel, intent names)."""
+    return Metrics(
+        rates=redact_columns(db.con, metrics.rates, ("key",), redaction),
+        flag_rates=redact_columns(db.con, metrics.flag_rates, ("key",), redaction),
     )
 
 
