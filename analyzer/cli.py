@@ -286,12 +286,10 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Print one conversation's transcript, with events and friction flags marked."""
-    with handled(), open_database(db, read_only=True) as database:
+    with handled(), open_database(db, sandbox=True) as database:
         turns = database.transcript(conversation_id)
         conv = database.conversations().set_index("conversation_id").loc[conversation_id]
-        outcome = conv["outcome"] + (f" / {conv['handoff_outcome']}" if conv["handed_off"] else "")
-        flags = ", ".join(conv["flags"]) or "none"
-        typer.echo(f"Conversation {conversation_id}: {outcome}; friction: {flags}")
+        typer.echo(render_text.conversation_header(conversation_id, conv))
         typer.echo(render_text.transcript(turns))
 
 
