@@ -27,11 +27,37 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 _NEVER = "[^\\s\\S]"  # matches nothing, in RE2 and Java regexes alike
 
 
+_BLOCK = re.compile(r"\{([a-z_]+)\}")
+
+
+def expand_blocks(pattern: str, vocabulary: dict[str, list[str]]) -> str:
+    """Replace each `{name}` of a phrase pattern by a group of [vocabulary] `name`'s alternatives.
+
+    Regex quantifiers such as `{0,40}` hold digits and are left alone.
+    """
+
+    def group(m: re.Match[str]) -> str:
+        words = vocabulary.get(m.group(1))
+        if words is None:
+            raise KeyError(m.group(1))
+        return "(?:" + "|".join(words) + ")"
+
+    return _BLOCK.sub(group, pattern)
+
+
 def phrase_regex(phrases: list[str]) -> str:
     """Join a phrase list into one case-insensitive regex (RE2 and Java both read `(?i)`)."""
     if not phrases:
         return _NEVER
     return "(?i)" + "|".join(f"(?:{p})" for p in phrases)
+
+
+def sentence_regex(phrases: list[str]) -> str:
+    """The whole sentences (up to . ! ? ; a dash or a line break) in which a phrase of the list occurs."""
+    if not phrases:
+        return _NEVER
+    inner = "|".join(f"(?:{p})" for p in phrases)
+    return f"(?i)[^.!?;\\n\u2014\u2013]*(?:{inner})[^.!?;\\n\u2014\u2013]*[.!?;\u2014\u2013]*"
 
 
 # The [redaction] kinds, applied in this order (earlier kinds win where patterns overlap).
@@ -94,8 +120,11 @@ class Config:
     def sql_params(self) -> dict[str, Any]:
         """Every value a query may declare: `<list>_re` per phrase list, thresholds, intents."""
         params: dict[str, Any] = {}
+        vocabulary = self.data.get("vocabulary", {})
         for name, phrases in self.data.get("phrases", {}).items():
-            params[f"{name}_re"] = phrase_regex(list(phrases))
+            expanded = [expand_blocks(p, vocabulary) for p in phrases]
+            params[f"{name}_re"] = phrase_regex(expanded)
+            params[f"{name}_sentence_re"] = sentence_regex(expanded)
         for name, values in self.data.get("intents", {}).items():
             params[f"{name}_intents"] = [str(v).lower() for v in values]
         for name, value in self.data.get("thresholds", {}).items():
@@ -166,8 +195,31 @@ def _check_lists(
                 ) from exc
 
 
+def _check_blocks(data: dict[str, Any], source: str) -> None:
+    """Every `{name}` in a [phrases] pattern names a [vocabulary] list."""
+    vocabulary = data.get("vocabulary", {})
+    for name, patterns in data.get("phrases", {}).items():
+        for pattern in patterns:
+            try:
+                re.compile(expand_blocks(pattern, vocabulary))
+            except KeyError as exc:
+                raise ConfigError(
+                    f"[phrases] {name} in {source} uses {{{exc.args[0]}}}, which is not a "
+                    "[vocabulary] list",
+                    f"add {exc.args[0]} = [...] to [vocabulary] or fix the name",
+                ) from exc
+            except re.error as exc:
+                raise ConfigError(
+                    f"[phrases] {name} in {source} has an invalid regular expression once its "
+                    f"[vocabulary] blocks are filled in {pattern!r}: {exc}",
+                    "check the pattern and the [vocabulary] lists it uses",
+                ) from exc
+
+
 def _validate(data: dict[str, Any], source: str) -> None:
-    _check_lists(data, "phrases", source, regex=True)
+    _check_lists(data, "vocabulary", source, regex=True)
+    _check_lists(data, "phrases", source, regex=False)
+    _check_blocks(data, source)
     _check_lists(data, "redaction", source, regex=True, kinds=REDACTION_KINDS)
     for table in ("words", "asks_for", "identifiers"):
         _check_lists(data, table, source, regex=False)

@@ -16,7 +16,14 @@ from analyzer.engine import Engine, as_engine
 from analyzer.sql import queries_in, query
 
 FLAG_COLUMNS = ("conversation_id", "flag", "message_id", "detail", "score")
-SUPPORT_TABLES = ("identifier_hits", "ask_candidates", "identifier_values", "kind_asks")
+SUPPORT_TABLES = (
+    "identifier_hits",
+    "ask_candidates",
+    "identifier_values",
+    "kind_asks",
+    "word_rarity",
+    "customer_words",
+)
 
 
 def _per_kind(
@@ -36,7 +43,9 @@ def _per_kind(
 
 def prepare_support(target: Engine | duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
     engine = as_engine(target)
-    for name in ("identifier_hits", "ask_candidates"):  # one constant regex each, over turns
+    # one constant regex each, over turns; then how rare each customer word is in the corpus, and
+    # the words of the customer messages told to the bot and to an agent
+    for name in ("identifier_hits", "ask_candidates", "word_rarity", "customer_words"):
         engine.materialize(name, query("support", name), params, temp=True)
     _per_kind(
         engine,

@@ -83,7 +83,9 @@ def test_an_emptied_phrase_list_matches_nothing_and_still_runs(tmp_path: Path) -
     import analyzer
 
     cfg = tmp_path / "handoff.toml"
-    cfg.write_text("[phrases]\ntransfer_notice = []\nfallback = []\n[identifiers]\n")
+    cfg.write_text(
+        "[phrases]\ntransfer_notice = []\ntransfer_hint = []\nfallback = []\n[identifiers]\n"
+    )
     db = analyzer.open_database(memory=True, config=cfg)
     from tests.conftest import FIXTURES
 

@@ -46,7 +46,7 @@ SPECS: dict[str, MetricSpec] = {
     "handoff_rate": MetricSpec("rate", "handoff_rate", "handed_off", "engaged"),
     "abandonment_rate": MetricSpec("rate", "abandonment_rate", "abandoned", "engaged"),
     "abandoned_in_queue_rate": MetricSpec(
-        "rate", "abandoned_in_queue_rate", "abandoned_in_queue", "handed_off"
+        "rate", "abandoned_in_queue_rate", "abandoned_in_queue", "handed_off_in_log"
     ),
     "handoff_failed_rate": MetricSpec(
         "rate", "handoff_failed_rate", "handoff_failed", "handed_off"

@@ -68,7 +68,9 @@ def _tiles(g: Any) -> tuple[Tile, ...]:
             "abandoned_in_queue_rate",
             "Abandoned in queue",
             fmt_rate(g("abandoned_in_queue_rate")),
-            _of(g("abandoned_in_queue"), g("handed_off"), "handed off"),
+            _of(
+                g("abandoned_in_queue"), g("handed_off_in_log"), "handed off, human part in the log"
+            ),
             None,
         ),
         Tile(

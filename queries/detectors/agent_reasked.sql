@@ -1,6 +1,6 @@
 -- name: agent_reasked
--- description: An agent asked for a kind of information (order number, e-mail, phone, account, postcode, name, ...) that the customer had already given before the handoff, either named ("order 12345") or in answer to a bot message asking for it. Asking for something new, or quoting the value back to confirm it, is not a re-ask.
--- params: ask_any_re, info_request_re, reference_words
+-- description: An agent asked for information the customer had already given before the handoff, of any kind: the customer's answer to the agent's question repeats what they told the bot (informative words, as customer_repeated counts them), or the customer answers that they already said it, or the bot had asked about the same thing (a topic word of the agent's question in the bot's question) and the customer answered it, or a configured kind (order number, e-mail, ...) named or answered before the handoff. Asking for something new, or quoting the value back to confirm it, is not a re-ask.
+-- params: ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, transfer_offer_sentence_re, ask_words, stop_words, min_word_length, repeat_informative_share
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversations
@@ -86,8 +86,148 @@ reasks AS (
     FROM questions q
     JOIN given g ON g.conversation_id = q.conversation_id AND g.kind = q.kind
     WHERE strpos(regexp_replace(lower(q.text), '[^\p{L}\p{N}@]+', '', 'g'), g.value) = 0
+),
+-- Any kind of information: what the agent's question is about, and what came of it.
+agent_questions AS (
+    SELECT t.conversation_id, t.seq, t.message_id, t.text
+    FROM turns t
+    JOIN handed h ON h.conversation_id = t.conversation_id AND t.seq >= h.first_agent_seq
+    WHERE t.role = 'agent' AND t.is_message
+      AND (regexp_matches(t.text, $info_request_re) OR regexp_matches(t.text, $value_question_re))
+),
+replies AS (
+    -- the customer's next message after each agent question, before the agent wrote again
+    SELECT q.conversation_id, q.seq AS ask_seq, q.message_id, q.text AS ask_text,
+           min(t.seq) AS reply_seq
+    FROM agent_questions q
+    JOIN turns t
+      ON t.conversation_id = q.conversation_id AND t.seq > q.seq
+     AND t.role = 'customer' AND t.is_message
+    WHERE NOT EXISTS (
+        SELECT 1 FROM turns a
+        WHERE a.conversation_id = q.conversation_id AND a.role = 'agent' AND a.is_message
+          AND a.seq > q.seq AND a.seq < t.seq)
+    GROUP BY q.conversation_id, q.seq, q.message_id, q.text
+),
+informative AS (
+    SELECT conversation_id, seq, phase, word FROM customer_words WHERE informative
+),
+reply_told AS (
+    -- the reply's informative words, and those the customer had told the bot
+    SELECT r.conversation_id, r.ask_seq, count(*) AS n_words, count(b.word) AS n_told,
+           min(b.word) AS example
+    FROM replies r
+    JOIN informative a ON a.conversation_id = r.conversation_id AND a.seq = r.reply_seq
+    LEFT JOIN (SELECT DISTINCT conversation_id, word FROM informative WHERE phase = 'bot') b
+      ON b.conversation_id = a.conversation_id AND b.word = a.word
+    GROUP BY r.conversation_id, r.ask_seq
+),
+question_sentences AS (
+    -- the question sentences of bot messages before the handoff and of agent messages, offers
+    -- ("would you like me to ...?") taken out, that ask for a value
+    SELECT conversation_id, seq, role, sentence
+    FROM (
+        SELECT t.conversation_id, t.seq, t.role,
+               -- questions end in '?', except in voice transcripts, which have no punctuation
+               unnest(regexp_extract_all(regexp_replace(t.text, $transfer_offer_sentence_re, ' ', 'g'),
+                                         CASE WHEN strpos(t.text, '?') > 0 THEN '[^.!?\n]*[?]'
+                                              ELSE '[^.!?\n]+' END)) AS sentence
+        FROM turns t
+        JOIN handed h ON h.conversation_id = t.conversation_id
+        WHERE t.is_message
+          AND ((t.role = 'bot' AND t.seq < h.handoff_seq)
+               OR (t.role = 'agent' AND t.seq >= h.first_agent_seq))
+    )
+    WHERE regexp_matches(sentence, $value_question_re)
+),
+topic_words AS (
+    -- what a question is about: its words that are no question words and no stop words, plural
+    -- 's' dropped
+    SELECT DISTINCT conversation_id, seq, role,
+           CASE WHEN length(word) > 3 AND right(word, 1) = 's' AND right(word, 2) <> 'ss'
+                THEN left(word, length(word) - 1) ELSE word END AS word
+    FROM (
+        SELECT conversation_id, seq, role,
+               unnest(regexp_extract_all(lower(sentence), '[\p{L}\p{N}]+')) AS word
+        FROM question_sentences
+    )
+    WHERE length(word) >= $min_word_length AND NOT array_contains($ask_words, word)
+      AND NOT array_contains($stop_words, word) AND NOT regexp_matches(word, '[0-9]')
+),
+bot_phase AS (
+    SELECT t.conversation_id, t.seq, t.role, t.text,
+           lead(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_role
+    FROM turns t
+    JOIN handed h ON h.conversation_id = t.conversation_id
+    WHERE t.is_message AND t.seq < h.handoff_seq AND t.role IN ('customer', 'bot')
+),
+answered_bot_questions AS (
+    -- a bot question before the handoff that the customer answered next
+    SELECT conversation_id, seq, text
+    FROM bot_phase
+    WHERE role = 'bot' AND next_role = 'customer'
+),
+same_topic AS (
+    SELECT q.conversation_id, q.seq, min(qa.word) AS word, min(bq.text) AS bot_text
+    FROM agent_questions q
+    JOIN topic_words qa ON qa.conversation_id = q.conversation_id AND qa.seq = q.seq
+    JOIN topic_words ba ON ba.conversation_id = q.conversation_id AND ba.role = 'bot'
+     AND (ba.word = qa.word
+          OR (least(length(ba.word), length(qa.word)) >= 4
+              AND (right(ba.word, length(qa.word)) = qa.word
+                   OR right(qa.word, length(ba.word)) = ba.word)))
+    JOIN answered_bot_questions bq ON bq.conversation_id = ba.conversation_id AND bq.seq = ba.seq
+    GROUP BY q.conversation_id, q.seq
+),
+given_values AS (
+    -- numbers and codes the customer gave before the handoff: an agent quoting one back confirms
+    SELECT DISTINCT conversation_id, word
+    FROM customer_words
+    WHERE phase = 'bot' AND regexp_matches(word, '[0-9]') AND length(word) >= 3
+),
+any_kind AS (
+    SELECT r.conversation_id, r.ask_seq AS seq, r.message_id, 1 AS priority,
+           'agent asked "' || left(r.ask_text, 100) || '" and the customer answered with what '
+               || 'they had told the bot (' || t.example || ')' AS detail
+    FROM replies r
+    JOIN reply_told t ON t.conversation_id = r.conversation_id AND t.ask_seq = r.ask_seq
+    WHERE t.n_told >= 1 AND CAST(t.n_told AS DOUBLE) / t.n_words >= $repeat_informative_share
+    UNION ALL
+    SELECT r.conversation_id, r.ask_seq, r.message_id, 2,
+           'agent asked "' || left(r.ask_text, 100) || '" and the customer said they already had: "'
+               || left(c.text, 100) || '"'
+    FROM replies r
+    JOIN turns c ON c.conversation_id = r.conversation_id AND c.seq = r.reply_seq
+    WHERE regexp_matches(c.text, $already_said_re)
+    UNION ALL
+    SELECT q.conversation_id, q.seq, q.message_id, 3,
+           'agent asked "' || left(q.text, 100) || '" - the customer had answered the bot''s "'
+               || left(s.bot_text, 100) || '" (' || s.word || ')'
+    FROM agent_questions q
+    JOIN same_topic s ON s.conversation_id = q.conversation_id AND s.seq = q.seq
+),
+quoted_back AS (
+    SELECT DISTINCT q.conversation_id, q.seq
+    FROM agent_questions q
+    JOIN given_values v
+      ON v.conversation_id = q.conversation_id AND strpos(lower(q.text), v.word) > 0
+),
+any_kind_reasks AS (
+    SELECT a.*
+    FROM any_kind a
+    LEFT JOIN quoted_back b ON b.conversation_id = a.conversation_id AND b.seq = a.seq
+    WHERE b.seq IS NULL
+),
+all_reasks AS (
+    SELECT conversation_id, seq, message_id, 0 AS priority, detail FROM reasks
+    UNION ALL
+    SELECT conversation_id, seq, message_id, priority, detail FROM any_kind_reasks
+),
+first_reask AS (
+    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY seq, priority) AS rank
+    FROM all_reasks
 )
 SELECT conversation_id, 'agent_reasked' AS flag, message_id, detail, CAST(NULL AS DOUBLE) AS score
-FROM reasks
-WHERE rn = 1
+FROM first_reask
+WHERE rank = 1
 ORDER BY conversation_id;

@@ -16,13 +16,23 @@ fallbacks AS (
     WHERE is_fallback
     GROUP BY conversation_id
 ),
-bags AS MATERIALIZED (
-    -- each reply's distinct content words (at least min_word_length letters or digits)
-    SELECT conversation_id, seq,
-           array_distinct(regexp_extract_all(
-               lower(text), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS bag
+sentences AS (
+    -- each reply's sentences (a verbose reply repeats itself in one of them)
+    SELECT conversation_id, seq, unnest(regexp_extract_all(text, '[^.!?\n]+[.!?]*')) AS sentence
     FROM bot_phase
     WHERE text IS NOT NULL
+),
+bags AS MATERIALIZED (
+    -- each sentence's distinct content words (at least min_word_length letters or digits);
+    -- sentences of fewer than three such words say too little to be compared
+    SELECT conversation_id, seq, bag
+    FROM (
+        SELECT conversation_id, seq,
+               array_distinct(regexp_extract_all(
+                   lower(sentence), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS bag
+        FROM sentences
+    )
+    WHERE array_length(bag) >= 3
       -- only conversations with enough bot replies to make a loop at all
       AND conversation_id IN (
           SELECT conversation_id FROM bot_phase GROUP BY conversation_id
@@ -43,6 +53,7 @@ pairs AS (
                   >= $bot_loop_similarity * greatest(array_length(a.bag), array_length(b.bag))
     )
     WHERE CAST(shared AS DOUBLE) / (len_a + len_b - shared) >= $bot_loop_similarity
+    GROUP BY conversation_id, seq_a, seq_b
 ),
 alike AS (
     SELECT conversation_id, seq, count(*) + 1 AS n

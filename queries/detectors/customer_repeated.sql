@@ -1,6 +1,6 @@
 -- name: customer_repeated
 -- description: After the first agent message, the customer restated something they had already told the bot: an identifier they had given before the handoff, or a pre-handoff message of at least repeat_min_words words said again whole, or a message whose content words substantially overlap one of their pre-handoff messages (overlap coefficient >= repeat_overlap and at least repeat_min_shared_words shared words). Greetings, thanks and yes/no never count.
--- params: identifier_any_re, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words, repeat_min_words
+-- params: identifier_any_re, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words, repeat_min_words, repeat_informative_share
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversations
@@ -87,9 +87,40 @@ text_repeats AS (
        OR (shared >= $repeat_min_shared_words
            AND CAST(shared AS DOUBLE) / smaller >= $repeat_overlap)
 ),
+informative AS (
+    SELECT conversation_id, seq, phase, word FROM customer_words WHERE informative
+),
+told AS (
+    -- per message to the agent: its informative words, and those already told to the bot
+    SELECT a.conversation_id, a.seq, count(*) AS n_words,
+           count(b.word) AS n_told, min(b.word) AS example,
+           count(*) FILTER (WHERE regexp_matches(a.word, '[0-9]') AND b.word IS NULL) AS new_values
+    FROM informative a
+    LEFT JOIN (SELECT DISTINCT conversation_id, word FROM informative WHERE phase = 'bot') b
+      ON b.conversation_id = a.conversation_id AND b.word = a.word
+    WHERE a.phase = 'agent'
+    GROUP BY a.conversation_id, a.seq
+),
+info_repeats AS (
+    SELECT s.conversation_id, s.message_id,
+           CAST(t.n_told AS DOUBLE) / t.n_words AS score,
+           'told the agent "' || left(s.text, 100) || '" - ' || t.example
+               || CASE WHEN t.n_told > 1
+                       THEN ' and ' || CAST(t.n_told - 1 AS VARCHAR) || ' more informative word'
+                            || CASE WHEN t.n_told > 2 THEN 's' ELSE '' END
+                       ELSE '' END
+               || ' already told the bot' AS detail,
+           s.seq
+    FROM told t
+    JOIN said s ON s.conversation_id = t.conversation_id AND s.seq = t.seq
+    -- a new number or code in the message is new information, whatever else it restates
+    WHERE t.n_told >= 1 AND t.new_values = 0
+      AND CAST(t.n_told AS DOUBLE) / t.n_words >= $repeat_informative_share
+),
 ranked AS (
     SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY score DESC, seq) AS rn
-    FROM (SELECT * FROM id_repeats UNION ALL SELECT * FROM text_repeats)
+    FROM (SELECT * FROM id_repeats UNION ALL SELECT * FROM text_repeats
+          UNION ALL SELECT * FROM info_repeats)
 )
 SELECT conversation_id, 'customer_repeated' AS flag, message_id, detail, score
 FROM ranked

@@ -21,9 +21,9 @@ at_join AS (
     GROUP BY j.conversation_id, j.joined_seq
 ),
 after_join AS (
-    SELECT t.*, a.join_queue
+    SELECT t.*, a.join_queue, a.joined_seq
     FROM turns t
-    JOIN at_join a ON a.conversation_id = t.conversation_id AND t.seq > a.joined_seq
+    JOIN at_join a ON a.conversation_id = t.conversation_id AND t.seq >= a.joined_seq
 ),
 wrong_team AS (
     SELECT w.conversation_id, w.seq, w.message_id, w.text, w.participant_id
@@ -38,12 +38,14 @@ evidence AS (
                || CASE WHEN text IS NOT NULL AND trim(text) <> ''
                        THEN ': "' || left(text, 120) || '"' ELSE '' END AS detail
     FROM after_join
-    WHERE event = 'transfer'
+    WHERE event = 'transfer' AND seq > joined_seq
     UNION ALL
     SELECT conversation_id, 2, seq, message_id,
            'queue changed from ' || join_queue || ' to ' || queue || ' after an agent joined'
     FROM after_join
+    -- a transfer that failed moved nobody
     WHERE queue IS NOT NULL AND join_queue IS NOT NULL AND queue <> join_queue
+      AND seq > joined_seq AND event NOT IN ('transfer_failed', 'handoff_failed')
     UNION ALL
     SELECT w.conversation_id, 3, w.seq, w.message_id,
            'agent ' || coalesce(w.participant_id, '') || ' said "' || left(w.text, 120)

@@ -41,6 +41,8 @@ grouped AS (
         count(*) FILTER (WHERE handoff_outcome = 'agent_engaged') AS agent_engaged,
         count(*) FILTER (WHERE handoff_outcome = 'abandoned_in_queue') AS abandoned_in_queue,
         count(*) FILTER (WHERE handoff_outcome = 'handoff_failed') AS handoff_failed,
+        count(*) FILTER (WHERE handoff_outcome = 'not_in_log') AS not_in_log,
+        count(*) FILTER (WHERE handed_off AND handoff_outcome <> 'not_in_log') AS handed_off_in_log,
         count(*) FILTER (WHERE handed_off AND friction_count > 0) AS handed_off_with_friction,
         quantile_cont(wait_seconds, 0.5) AS time_to_agent_median_s,
         quantile_cont(wait_seconds, 0.9) AS time_to_agent_p90_s,
@@ -55,7 +57,9 @@ SELECT
     CAST(resolved_assumed AS DOUBLE) / nullif(engaged, 0) AS assumed_resolution_rate,
     CAST(handed_off AS DOUBLE) / nullif(engaged, 0) AS handoff_rate,
     CAST(abandoned AS DOUBLE) / nullif(engaged, 0) AS abandonment_rate,
-    CAST(abandoned_in_queue AS DOUBLE) / nullif(handed_off, 0) AS abandoned_in_queue_rate,
+    -- a handoff whose human part is not in the log can be neither abandoned nor waited for
+    CAST(abandoned_in_queue AS DOUBLE) / nullif(handed_off_in_log, 0) AS abandoned_in_queue_rate,
+    CAST(not_in_log AS DOUBLE) / nullif(handed_off, 0) AS not_in_log_rate,
     CAST(handoff_failed AS DOUBLE) / nullif(handed_off, 0) AS handoff_failed_rate,
     CAST(handed_off_with_friction AS DOUBLE) / nullif(handed_off, 0) AS friction_rate
 FROM grouped

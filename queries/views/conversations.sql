@@ -31,6 +31,10 @@ agg AS (
         min(seq) FILTER (WHERE is_agent_message) AS first_agent_seq,
         min("timestamp") FILTER (WHERE is_agent_message) AS first_agent_at,
         bool_or(event = 'handoff_failed' OR is_failure_notice) AS handoff_failed_reported,
+        max(seq) FILTER (WHERE role = 'customer' AND is_message) AS last_customer_message_seq,
+        max(seq) FILTER (WHERE event = 'conversation_ended') AS ended_event_seq,
+        bool_or(regexp_matches(lower(coalesce(platform_outcome, '')), 'abandon|timed? ?out|timeout'))
+            AS platform_says_abandoned,
         arg_min(queue, seq) FILTER (WHERE queue IS NOT NULL) AS queue,
         arg_max(queue, seq) FILTER (WHERE queue IS NOT NULL) AS final_queue,
         arg_max(platform_outcome, seq) FILTER (WHERE platform_outcome IS NOT NULL) AS platform_outcome,
@@ -120,7 +124,12 @@ SELECT
         WHEN NOT handed_off THEN NULL
         WHEN first_agent_seq IS NOT NULL THEN 'agent_engaged'
         WHEN handoff_failed_reported THEN 'handoff_failed'
-        ELSE 'abandoned_in_queue'
+        -- evidence that the customer waited and left: they wrote after the handoff and nobody
+        -- answered, the conversation was ended or timed out after it, or the platform says so
+        WHEN last_customer_message_seq > handoff_seq OR ended_event_seq > handoff_seq
+             OR platform_says_abandoned THEN 'abandoned_in_queue'
+        -- the log stops at the handoff: the human part is not in this export
+        ELSE 'not_in_log'
     END AS handoff_outcome,
     CASE
         WHEN outcome <> 'bot_resolved' THEN NULL

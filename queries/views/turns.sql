@@ -1,6 +1,6 @@
 -- name: turns
 -- description: Every event in conversation order (seq), each message classified once by the phrase lists, so later steps never re-run a regex.
--- params: transfer_notice_re, transfer_offer_re, fallback_re, confirmation_re, acknowledgement_re, negative_feedback_re, human_request_re, not_human_request_re, handoff_failure_re, human_request_intents
+-- params: transfer_notice_re, transfer_hint_re, transfer_offer_sentence_re, fallback_re, confirmation_re, acknowledgement_re, negative_feedback_re, human_request_re, not_human_request_re, handoff_failure_re, human_request_intents
 WITH ordered AS (
     SELECT
         e.*,
@@ -8,8 +8,40 @@ WITH ordered AS (
             PARTITION BY conversation_id
             ORDER BY "timestamp" NULLS LAST, source_file, record_no, message_id
         ) AS seq,
-        event = 'message' AND text IS NOT NULL AND trim(text) <> '' AS is_message
+        event = 'message' AND text IS NOT NULL AND trim(text) <> '' AS is_message,
+        text IS NOT NULL AND trim(text) <> '' AS has_text
     FROM events e
+),
+classified AS (
+    SELECT
+        o.*,
+        -- a notice is read sentence by sentence (verbose assistants write several per turn):
+        -- questions and offers ("shall I connect you?", "if you like I can pass you to a
+        -- colleague") are taken out first, so a notice in another sentence still counts
+        CASE WHEN has_text AND role IN ('bot', 'system') AND regexp_matches(text, $transfer_notice_re)
+             THEN regexp_matches(regexp_replace(regexp_replace(text, '[^.!?\n]*[?]', ' ', 'g'),
+                                                $transfer_offer_sentence_re, ' ', 'g'),
+                                 $transfer_notice_re)
+             ELSE false END AS says_notice,
+        CASE WHEN has_text AND role IN ('bot', 'system') AND regexp_matches(text, $transfer_hint_re)
+             THEN regexp_matches(regexp_replace(regexp_replace(text, '[^.!?\n]*[?]', ' ', 'g'),
+                                                $transfer_offer_sentence_re, ' ', 'g'),
+                                 $transfer_hint_re)
+             ELSE false END AS says_hint,
+        min(CASE WHEN role = 'agent' AND is_message THEN seq END)
+            OVER (PARTITION BY conversation_id) AS agent_from_seq,
+        min(CASE WHEN role = 'customer' AND is_message THEN seq END) OVER (
+            PARTITION BY conversation_id ORDER BY seq
+            ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_customer_seq
+    FROM ordered o
+),
+placed AS (
+    SELECT
+        c.*,
+        -- the bot's last message before the first agent message (or before the log ends)
+        max(CASE WHEN role = 'bot' AND is_message AND seq < coalesce(agent_from_seq, seq + 1)
+                 THEN seq END) OVER (PARTITION BY conversation_id) AS last_bot_before_agent
+    FROM classified c
 )
 SELECT
     conversation_id,
@@ -28,16 +60,24 @@ SELECT
     platform_outcome,
     is_message,
     -- each regex runs only on the messages it can apply to (CASE, unlike AND, skips the rest)
-    CASE WHEN is_message AND role IN ('bot', 'system')
-         THEN regexp_matches(text, $transfer_notice_re) AND NOT regexp_matches(text, $transfer_offer_re)
-         ELSE false END AS is_transfer_notice,
-    CASE WHEN is_message AND role IN ('bot', 'system')
-         THEN regexp_matches(text, $handoff_failure_re) ELSE false END AS is_failure_notice,
+    -- a notice with any destination ("transferring you to billing") counts among the bot's last
+    -- words before an agent writes or the log ends, where no other transfer can be meant
+    says_notice
+        OR (says_hint AND seq < coalesce(agent_from_seq, seq + 1)
+            AND (next_customer_seq IS NULL OR next_customer_seq > coalesce(agent_from_seq, next_customer_seq)
+                 OR last_bot_before_agent < next_customer_seq)) AS is_transfer_notice,
+    -- a conditional ("if I can't, I'll find a colleague") reports no failure
+    CASE WHEN is_message AND role IN ('bot', 'system') AND regexp_matches(text, $handoff_failure_re)
+         THEN regexp_matches(regexp_replace(text, $transfer_offer_sentence_re, ' ', 'g'),
+                             $handoff_failure_re)
+         ELSE false END AS is_failure_notice,
     CASE WHEN role = 'bot' AND event = 'bot_fallback' THEN true
          WHEN is_message AND role = 'bot' THEN regexp_matches(text, $fallback_re)
          ELSE false END AS is_fallback,
+    -- a message that goes on to ask something ("great. what if it bleeds") confirms nothing
     CASE WHEN is_message AND role = 'customer'
          THEN regexp_matches(text, $confirmation_re) AND NOT regexp_matches(text, $negative_feedback_re)
+              AND NOT regexp_matches(lower(text), '[?]|[.!,;]\s*(what|how|why|when|where|which|who|can|could|is|are|do|does|will|would)\b[^.!]*$')
          ELSE false END AS is_confirmation,
     CASE WHEN is_message AND role = 'customer'
          THEN regexp_matches(text, $acknowledgement_re) ELSE false END AS is_acknowledgement,
@@ -48,4 +88,4 @@ SELECT
          THEN (regexp_matches(text, $human_request_re) AND NOT regexp_matches(text, $not_human_request_re))
               OR coalesce(list_contains($human_request_intents, lower(intent)), false)
          ELSE false END AS is_human_request
-FROM ordered;
+FROM placed;
