@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from analyzer.config import AlertRule, alert_rules
 from analyzer.errors import ConfigError
 
 ALERT_EXIT_CODE = 3
-_RULE = re.compile(r"^(?P<metric>[a-z0-9_]+?)_(?P<kind>above|below|up_by_points|down_by_points)$")
 
 
 @dataclass(frozen=True)
@@ -31,19 +31,20 @@ def _number(value: Any) -> float | None:
 
 
 def check(
-    rules: dict[str, Any], current: dict[str, Any], previous: dict[str, Any] | None
+    rules: Mapping[str, Any] | tuple[AlertRule, ...],
+    current: dict[str, Any],
+    previous: dict[str, Any] | None,
 ) -> list[Alert]:
-    """Every rule that the current period crosses, in rule-name order."""
+    """Every rule that the current period crosses, in rule-name order.
+
+    `rules` is the config's checked `alerts` view, or an `[alerts]`-shaped mapping.
+    """
+    parsed = (
+        alert_rules({"alerts": dict(rules)}, "[alerts]") if isinstance(rules, Mapping) else rules
+    )
     alerts: list[Alert] = []
-    for rule in sorted(rules):
-        threshold = rules[rule]
-        m = _RULE.match(rule)
-        if not m or isinstance(threshold, bool) or not isinstance(threshold, int | float):
-            raise ConfigError(
-                f"[alerts] {rule} = {threshold!r} is not a rule",
-                "write <metric>_above, _below, _up_by_points or _down_by_points = <number>",
-            )
-        metric, kind = m.group("metric"), m.group("kind")
+    for r in sorted(parsed, key=lambda r: r.name):
+        rule, metric, kind, threshold = r.name, r.metric, r.kind, r.threshold
         if metric not in current:
             raise ConfigError(
                 f"[alerts] {rule}: no metric named {metric}",

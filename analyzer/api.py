@@ -108,6 +108,10 @@ class Database:
         with store.transaction(self.con):
             refresh(self.con, self.config)
 
+    def has_results(self) -> bool:
+        """Whether the derived tables (conversations, friction_flags) have been built."""
+        return store.has_table(self.con, "conversations")
+
     # -- reading -------------------------------------------------------------------------
     def conversations(self, since: Moment = None, until: Moment = None) -> pd.DataFrame:
         return self.con.execute(
@@ -204,13 +208,21 @@ def open_database(
     read_only: bool = False,
     memory: bool = False,
     sandbox: bool = False,
+    wait_seconds: float = 0,
 ) -> Database:
     """Open a database: `path`, else $HANDOFF_DB, else ./handoff.duckdb; `memory=True` for a scratch one.
 
     `sandbox=True` opens it read-only with DuckDB's guards on: SQL run on it can read the database
     and nothing else (no files, no other databases, no extensions, no settings changed).
+    `wait_seconds` is how long to wait for another process that holds the file to let go.
     """
     cfg = config if isinstance(config, Config) else load_config(config)
     target = None if memory else str(path or store.default_db_path())
-    con = store.connect(target, read_only=read_only, memory_limit=cfg.memory_limit, sandbox=sandbox)
+    con = store.connect(
+        target,
+        read_only=read_only,
+        memory_limit=cfg.memory_limit,
+        sandbox=sandbox,
+        wait_seconds=wait_seconds,
+    )
     return Database(con, target, cfg)

@@ -258,8 +258,10 @@ def run(
 ) -> None:
     """The scheduled job: load what is new, write the period's report into the archive, check alerts.
 
-    Exit codes: 0 done, 1 error, 3 an alert rule in [alerts] was crossed, 4 another run holds the
-    lock. Running it twice in a row adds no data and writes the same report.
+    Exit codes: 0 done, 1 error, 3 an alert rule in [alerts] was crossed, 4 another run or writer
+    held the database longer than [run] lock_wait_seconds, 5 the period has no conversations
+    (unless [run] allow_empty = true). Running it twice in a row adds no data and writes the same
+    report.
     """
     from analyzer.config import load_config
     from analyzer.job import run_job
@@ -277,6 +279,12 @@ def run(
             )
             for alert in result.alerts:
                 typer.echo(f"ALERT: {alert.message}")
+            if result.empty:
+                typer.echo(
+                    f"EMPTY: no conversations in {result.period.label}; check [run] sources, or"
+                    " set [run] allow_empty = true if an empty period is expected",
+                    err=True,
+                )
     raise typer.Exit(result.exit_code)
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 
 from analyzer import __version__
-from analyzer.errors import ConfigError, DatabaseError
+from analyzer.config_schema import checked_memory_limit
+from analyzer.errors import DatabaseError, LockBusyError
 from analyzer.sql import query
 
 DEFAULT_DB = "handoff.duckdb"
@@ -22,19 +23,6 @@ SCHEMA_VERSION = "1"
 def default_db_path() -> str:
     """`HANDOFF_DB` when set, else ./handoff.duckdb."""
     return os.environ.get("HANDOFF_DB") or DEFAULT_DB
-
-
-_SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
-
-
-def checked_memory_limit(value: str) -> str:
-    """A DuckDB memory size such as "1GB" (checked, since SET takes no bound parameter)."""
-    if not _SIZE.match(value):
-        raise ConfigError(
-            f"[engine] memory_limit = {value!r} is not a memory size",
-            'write it like memory_limit = "1GB" or "512MB"',
-        )
-    return value.strip()
 
 
 # DuckDB's own guards for a connection that runs SQL a user typed: no file outside the database
@@ -54,13 +42,15 @@ def connect(
     read_only: bool = False,
     memory_limit: str | None = None,
     sandbox: bool = False,
+    wait_seconds: float = 0,
 ) -> duckdb.DuckDBPyConnection:
     """Open (and when writable, create or upgrade) a handoff database. None means in-memory.
 
     `memory_limit` caps DuckDB's memory; work beyond it spills to disk (beside a database file,
     or in the system's temporary folder for an in-memory database, never in the working folder).
     `sandbox` opens it read-only with DuckDB's external access, extension loading and
-    configuration changes switched off: the connection for `handoff query`.
+    configuration changes switched off: the connection for `handoff query`. When another
+    process holds the file, it is tried again for up to `wait_seconds`.
     """
     target = ":memory:" if path is None else str(path)
     read_only = read_only or (sandbox and target != ":memory:")
@@ -69,13 +59,28 @@ def connect(
             f"database {target} does not exist",
             "load transcripts first with `handoff load PATH --db " + target + "`",
         )
-    try:
-        con = duckdb.connect(target, read_only=read_only, config=_SANDBOX if sandbox else {})
-    except duckdb.Error as exc:
-        raise DatabaseError(
-            f"cannot open database {target}: {exc}",
-            "check the path, or close the other program that holds it",
-        ) from exc
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con = duckdb.connect(target, read_only=read_only, config=_SANDBOX if sandbox else {})
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise DatabaseError(
+                    f"cannot open database {target}: {exc}", "check the path"
+                ) from exc
+            if time.monotonic() < deadline:
+                time.sleep(0.2)
+                continue
+            raise LockBusyError(
+                f"database {target} is in use by another process: {exc}",
+                "wait for it to finish (`handoff run` waits up to [run] lock_wait_seconds)",
+            ) from exc
+        except duckdb.Error as exc:
+            raise DatabaseError(
+                f"cannot open database {target}: {exc}",
+                "check the path, or close the other program that holds it",
+            ) from exc
     con.execute("SET TimeZone = 'UTC'")
     if memory_limit:
         con.execute(f"SET memory_limit = '{checked_memory_limit(memory_limit)}'")
@@ -95,6 +100,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v), ('created_by', $t)",
         {"v": SCHEMA_VERSION, "t": f"handoff-analyzer {__version__}"},
     )
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = $n AND schema_name = current_schema()",
+        {"n": name},
+    ).fetchone()
+    return bool(row and row[0])
 
 
 @contextmanager
