@@ -6,9 +6,8 @@ import datetime as dt
 import json
 import os
 import sys
-import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +15,25 @@ import typer
 
 from analyzer import __version__, cli_spark, render_text
 from analyzer.api import Database, open_database
+from analyzer.cli_common import (
+    TYPER_SETTINGS,
+    ConfigOption,
+    DbOption,
+    InputFormatOption,
+    InputTimezoneOption,
+    JsonOption,
+    LastWeekOption,
+    NoRedactOption,
+    PeriodTimezoneOption,
+    SinceOption,
+    UntilOption,
+    WeekOption,
+    handled,
+    set_debug,
+    to_stdout,
+    write_text,
+)
+from analyzer.cli_review import review_app
 from analyzer.errors import HandoffError
 from analyzer.ingest import LoadSummary
 from analyzer.period import resolve_period
@@ -26,29 +44,12 @@ app = typer.Typer(
     name="handoff",
     help="Find failed and clumsy bot-to-human handoffs in conversation logs.",
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+    **TYPER_SETTINGS,
 )
 
-_state = {"debug": False}
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="DuckDB database file [default: $HANDOFF_DB or ./handoff.duckdb]."),
-]
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="A handoff.toml overriding the default settings.")
-]
-FormatOption = Annotated[
-    str,
-    typer.Option(
-        "--format", "-f", help="Input format: auto, jsonl, csv, parquet or a platform format."
-    ),
-]
-TimezoneOption = Annotated[
-    str | None,
-    typer.Option("--timezone", help="Time zone of timestamps without an offset [default: UTC]."),
-]
+# The shared option names, under the names this module has always used.
+FormatOption = InputFormatOption
+TimezoneOption = InputTimezoneOption
 
 
 def _version(value: bool) -> None:
@@ -66,29 +67,7 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    _state["debug"] = debug
-
-
-@contextmanager
-def handled() -> Iterator[None]:
-    """Turn library errors into `Error: <what> — <what to do>` and exit code 1."""
-    try:
-        yield
-    except (typer.Exit, typer.Abort):
-        raise
-    except HandoffError as exc:
-        if _state["debug"]:
-            traceback.print_exc()
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
-    except Exception as exc:  # a bug or an environment problem: still one clear line
-        if _state["debug"]:
-            traceback.print_exc()
-        typer.echo(
-            f"Error: unexpected {type(exc).__name__}: {exc} — rerun with --debug and report it",
-            err=True,
-        )
-        raise typer.Exit(1) from None
+    set_debug(debug)
 
 
 def _progress(files_hint: int) -> Callable[[Path], None] | None:
@@ -135,7 +114,7 @@ def load(
     db: DbOption = None,
     config: ConfigOption = None,
     timezone: TimezoneOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Load transcripts into the database; bad records go to `rejects`, reloads add nothing."""
     with handled(), open_database(db, config=config) as database:
@@ -150,33 +129,18 @@ def report(
         list[str] | None,
         typer.Argument(help="Load these first (into --db, else a temporary database)."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
-        "report.html"
-    ),
-    week: Annotated[str | None, typer.Option(help="An ISO week, e.g. 2026-W47.")] = None,
-    last_week: Annotated[
-        bool, typer.Option("--last-week", help="The last complete ISO week.")
-    ] = False,
-    since: Annotated[
-        str | None, typer.Option(help="First day or time included (ISO-8601; a date is local).")
-    ] = None,
-    until: Annotated[str | None, typer.Option(help="First day or time excluded.")] = None,
-    timezone: Annotated[
-        str | None,
-        typer.Option(
-            help="Where days and weeks begin, and naive input times' zone [default: UTC]."
-        ),
-    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The HTML file to write; - for standard output.")
+    ] = Path("report.html"),
+    week: WeekOption = None,
+    last_week: LastWeekOption = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    timezone: PeriodTimezoneOption = None,
     fmt: FormatOption = "auto",
     db: DbOption = None,
     config: ConfigOption = None,
-    no_redact: Annotated[
-        bool,
-        typer.Option(
-            "--no-redact",
-            help="Show e-mail addresses, card, phone and account numbers in transcripts as written.",
-        ),
-    ] = False,
+    no_redact: NoRedactOption = False,
     from_dir: Annotated[
         Path | None, typer.Option("--from", help="Results folder written by `handoff spark-run`.")
     ] = None,
@@ -197,14 +161,18 @@ def report(
             if from_dir
             else open_database(db, config=config, memory=scratch, read_only=not paths)
         )
-        with opened as database:
+        with opened as database, tempfile.TemporaryDirectory() as scratch_dir:
             if paths:
                 summary = database.load(
                     paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths))
                 )
                 _clear_progress()
                 typer.echo(render_text.load_summary(summary), err=True)
-            written = database.report(out, period=period, generated_at=now, redact=not no_redact)
+            target = Path(scratch_dir) / "report.html" if to_stdout(out) else out
+            written = database.report(target, period=period, generated_at=now, redact=not no_redact)
+            if to_stdout(out):
+                sys.stdout.write(written.read_text(encoding="utf-8"))
+                return
         typer.echo(f"Wrote {written}")
 
 
@@ -231,9 +199,16 @@ def query(
     out_format: Annotated[
         str, typer.Option("--format", "-f", help="Output: table, csv or json.")
     ] = "table",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The file to write; - for standard output.")
+    ] = Path("-"),
     db: DbOption = None,
 ) -> None:
-    """Run read-only SQL, or a saved query from queries/saved/, against the database."""
+    """Run read-only SQL, or a saved query from queries/saved/, against the database.
+
+    The database is opened read-only with DuckDB's external access, extensions and settings
+    changes switched off: a query can read its tables and nothing else.
+    """
     if out_format not in ("table", "csv", "json"):
         raise typer.BadParameter("use table, csv or json", param_hint="--format")
     with handled():
@@ -248,13 +223,13 @@ def query(
             )
         with open_database(db, sandbox=True) as database:
             df = database.saved(name, _params(param or [])) if name else database.sql(sql or "")
-        typer.echo(render_text.table(df, out_format))
+        write_text(out, render_text.table(df, out_format))
 
 
 @app.command()
 def run(
     config: Annotated[Path, typer.Option("--config", help="handoff.toml with a [run] table.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The scheduled job: load what is new, write the period's report into the archive, check alerts.
 
@@ -301,11 +276,7 @@ def show(
         typer.echo(render_text.transcript(turns))
 
 
-from analyzer.cli_review import review_app  # noqa: E402  (registered after handled() exists)
-
 app.add_typer(review_app, name="review")
-
-
 cli_spark.register(app)
 
 

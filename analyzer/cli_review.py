@@ -11,12 +11,20 @@ from typing import Annotated
 import typer
 
 from analyzer.api import open_database
+from analyzer.cli_common import (
+    TYPER_SETTINGS,
+    DbOption,
+    handled,
+    to_stdout,
+)
 from analyzer.period import resolve_period
 from analyzer.review import export_sheet, import_sheet, review_sheet
 from analyzer.tabular import to_csv
 
 review_app = typer.Typer(
-    help="Export flagged conversations for review; import the verdicts.", no_args_is_help=True
+    help="Export flagged conversations for review; import the verdicts.",
+    no_args_is_help=True,
+    **TYPER_SETTINGS,
 )
 
 
@@ -48,18 +56,16 @@ def export(
     and cells that a spreadsheet would run as formulas start with an apostrophe. `-o -` writes
     the sheet to standard output.
     """
-    from analyzer.cli import handled
-
     with handled():
         period = resolve_period(
             week=week,
             last_week_of=dt.datetime.now(dt.UTC) if last_week else None,
             since=since,
             until=until,
-            timezone=timezone,
+            timezone=timezone or "UTC",
         )
         with open_database(db, read_only=True, config=config) as database:
-            if str(out) == "-":
+            if to_stdout(out):
                 sheet = review_sheet(
                     database.con, period, config=database.config, redact=not no_redact
                 )
@@ -77,11 +83,9 @@ def import_(
     reviewer: Annotated[
         str | None, typer.Option(help="Who reviewed [default: the current user].")
     ] = None,
-    db: Annotated[Path | None, typer.Option("--db", help="Database file.")] = None,
+    db: DbOption = None,
 ) -> None:
     """Store verdicts (confirmed, false_positive, unsure); the report then shows each flag's precision."""
-    from analyzer.cli import handled
-
     with handled(), open_database(db) as database:
         summary = import_sheet(
             database.con,
