@@ -10,7 +10,7 @@ db.report("report.html")
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,7 +85,7 @@ class Database:
     # -- writing -------------------------------------------------------------------------
     def load(
         self,
-        paths: list[str | Path],
+        paths: Sequence[str | Path],
         *,
         fmt: str = "auto",
         timezone: str | None = None,

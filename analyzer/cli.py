@@ -13,7 +13,8 @@ from typing import Annotated
 
 import typer
 
-from analyzer import __version__, cli_spark, render_text
+from analyzer import cli_spark, render_text
+from analyzer._version import __version__
 from analyzer.api import Database, open_database
 from analyzer.cli_common import (
     TYPER_SETTINGS,

@@ -90,7 +90,8 @@ def redaction_regex(patterns: list[str]) -> str:
 def redaction_rules(data: dict[str, Any]) -> tuple[list[str], list[str]]:
     """The [redaction] table as (patterns, replacements), one pair per kind that has patterns."""
     table = data.get("redaction", {})
-    patterns, replacements = [], []
+    patterns: list[str] = []
+    replacements: list[str] = []
     for kind in REDACTION_KINDS:
         found = [str(p) for p in table.get(kind, [])]
         if not found:

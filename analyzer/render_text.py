@@ -12,7 +12,7 @@ from analyzer.tabular import to_csv, to_json
 # Transcript text is untrusted: every C0 and C1 control character (ESC starts the sequences that
 # clear the screen, retitle the window or draw fake links), DEL, and the Unicode bidirectional
 # overrides that reorder what is shown. Line breaks and tabs become spaces, keeping one turn a line.
-_CONTROLS = {c: None for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
+_CONTROLS: dict[int, str | None] = {c: None for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
 _CONTROLS.update({ord("\t"): " ", ord("\n"): " ", ord("\r"): " "})
 _CONTROLS.update({c: None for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F))})
 _CONTROLS.update({c: None for c in range(0x2066, 0x206A)})
@@ -61,7 +61,7 @@ def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None 
 def _when(value: Any) -> str:
     if value is None or _missing(value):
         return "--:--:--"
-    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
+    return str(pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S"))
 
 
 def transcript(turns: pd.DataFrame) -> str:
@@ -107,4 +107,4 @@ def table(df: pd.DataFrame, fmt: str) -> str:
     for name in shown.columns:
         if shown[name].dtype == object or pd.api.types.is_string_dtype(shown[name]):
             shown[name] = pd.Series([safe(v) for v in shown[name]], index=shown.index, dtype=object)
-    return shown.to_string(index=False, na_rep="")
+    return str(shown.to_string(index=False, na_rep=""))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from analyzer import __version__
+from analyzer._version import __version__
 from analyzer.config_schema import checked_memory_limit
 from analyzer.errors import DatabaseError, LockBusyError
 from analyzer.sql import query
@@ -28,7 +28,7 @@ def default_db_path() -> str:
 # DuckDB's own guards for a connection that runs SQL a user typed: no file outside the database
 # can be read or written (COPY, IMPORT/EXPORT DATABASE, ATTACH, read_csv, glob), no extension can
 # be installed or loaded, and, once `lock_configuration` is set, no SET or PRAGMA can undo that.
-_SANDBOX = {
+_SANDBOX: dict[str, str | bool | int | float | list[str]] = {
     "enable_external_access": False,
     "autoload_known_extensions": False,
     "autoinstall_known_extensions": False,
@@ -62,7 +62,9 @@ def connect(
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            con = duckdb.connect(target, read_only=read_only, config=_SANDBOX if sandbox else {})
+            con = duckdb.connect(
+                target, read_only=read_only, config=dict(_SANDBOX) if sandbox else {}
+            )
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +37,7 @@ class Discovery:
     skipped: list[Path] = field(default_factory=list)  # in folders, with no supported ending
 
 
-def discover(paths: list[str | Path]) -> Discovery:
+def discover(paths: Sequence[str | Path]) -> Discovery:
     """Files named directly, every supported file below a folder, and glob matches; sorted, unique."""
     found: set[Path] = set()
     skipped: set[Path] = set()

@@ -13,7 +13,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from analyzer import __version__
+from analyzer._version import __version__
 from analyzer.api import Metrics, Moment, to_utc_naive
 from analyzer.period import Period, zone
 from analyzer.redaction import redact_columns, redaction_params
