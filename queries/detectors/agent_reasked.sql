@@ -1,6 +1,6 @@
 -- name: agent_reasked
 -- description: An agent asked for information the customer had already given before the handoff, of any kind: the customer's answer to the agent's question repeats what they told the bot (informative words, as customer_repeated counts them), or the customer answers that they already said it, or the bot had asked about the same thing (a topic word of the agent's question in the bot's question) and the customer answered it, or a configured kind (order number, e-mail, ...) named or answered before the handoff. Asking for something new, or quoting the value back to confirm it, is not a re-ask.
--- params: ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, transfer_offer_sentence_re, ask_words, stop_words, min_word_length, repeat_informative_share
+-- params: rare_word_share, rare_word_conversations, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, offer_question_sentence_re, ask_words, stop_words, min_word_length, repeat_informative_share
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversations
@@ -129,7 +129,7 @@ question_sentences AS (
     FROM (
         SELECT t.conversation_id, t.seq, t.role,
                -- questions end in '?', except in voice transcripts, which have no punctuation
-               unnest(regexp_extract_all(regexp_replace(t.text, $transfer_offer_sentence_re, ' ', 'g'),
+               unnest(regexp_extract_all(regexp_replace(t.text, $offer_question_sentence_re, ' ', 'g'),
                                          CASE WHEN strpos(t.text, '?') > 0 THEN '[^.!?\n]*[?]'
                                               ELSE '[^.!?\n]+' END)) AS sentence
         FROM turns t
@@ -156,16 +156,19 @@ topic_words AS (
 ),
 bot_phase AS (
     SELECT t.conversation_id, t.seq, t.role, t.text,
-           lead(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_role
+           lead(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_role,
+           lead(array_length(regexp_extract_all(t.text, '[\p{L}\p{N}]+')))
+               OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_words
     FROM turns t
     JOIN handed h ON h.conversation_id = t.conversation_id
     WHERE t.is_message AND t.seq < h.handoff_seq AND t.role IN ('customer', 'bot')
 ),
 answered_bot_questions AS (
-    -- a bot question before the handoff that the customer answered next
+    -- a bot question before the handoff that the customer answered next, with a value: a short
+    -- reply (a long one is the customer talking, not giving what was asked)
     SELECT conversation_id, seq, text
     FROM bot_phase
-    WHERE role = 'bot' AND next_role = 'customer'
+    WHERE role = 'bot' AND next_role = 'customer' AND next_words <= 12
 ),
 same_topic AS (
     SELECT q.conversation_id, q.seq, min(qa.word) AS word, min(bq.text) AS bot_text
@@ -177,6 +180,10 @@ same_topic AS (
               AND (right(ba.word, length(qa.word)) = qa.word
                    OR right(qa.word, length(ba.word)) = ba.word)))
     JOIN answered_bot_questions bq ON bq.conversation_id = ba.conversation_id AND bq.seq = ba.seq
+    -- a word most customers use ("account") names no particular thing
+    LEFT JOIN word_rarity r ON r.word = qa.word
+    WHERE coalesce(r.conversations, 0)
+          <= greatest($rare_word_conversations, $rare_word_share * coalesce(r.corpus, 0))
     GROUP BY q.conversation_id, q.seq
 ),
 given_values AS (
@@ -185,11 +192,16 @@ given_values AS (
     FROM customer_words
     WHERE phase = 'bot' AND regexp_matches(word, '[0-9]') AND length(word) >= 3
 ),
+specific AS (
+    -- agent questions about something in particular: "how can I help?" asks for nothing given
+    SELECT DISTINCT conversation_id, seq FROM topic_words WHERE role = 'agent'
+),
 any_kind AS (
     SELECT r.conversation_id, r.ask_seq AS seq, r.message_id, 1 AS priority,
            'agent asked "' || left(r.ask_text, 100) || '" and the customer answered with what '
                || 'they had told the bot (' || t.example || ')' AS detail
     FROM replies r
+    JOIN specific q ON q.conversation_id = r.conversation_id AND q.seq = r.ask_seq
     JOIN reply_told t ON t.conversation_id = r.conversation_id AND t.ask_seq = r.ask_seq
     WHERE t.n_told >= 1 AND CAST(t.n_told AS DOUBLE) / t.n_words >= $repeat_informative_share
     UNION ALL
@@ -197,6 +209,7 @@ any_kind AS (
            'agent asked "' || left(r.ask_text, 100) || '" and the customer said they already had: "'
                || left(c.text, 100) || '"'
     FROM replies r
+    JOIN specific q ON q.conversation_id = r.conversation_id AND q.seq = r.ask_seq
     JOIN turns c ON c.conversation_id = r.conversation_id AND c.seq = r.reply_seq
     WHERE regexp_matches(c.text, $already_said_re)
     UNION ALL
