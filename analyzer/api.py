@@ -121,6 +121,19 @@ class Database:
             {"since": to_utc_naive(since), "until": to_utc_naive(until)},
         ).df()
 
+    def conversation(self, conversation_id: str) -> pd.Series:
+        """One conversation's row of `conversations`."""
+        df = self.con.execute(
+            "SELECT * FROM conversations WHERE conversation_id = $id ORDER BY conversation_id",
+            {"id": conversation_id},
+        ).df()
+        if df.empty:
+            raise HandoffError(
+                f"no conversation {conversation_id!r} in the database",
+                'list some with: handoff query "select conversation_id from conversations limit 10"',
+            )
+        return df.iloc[0]
+
     def flags(self, since: Moment = None, until: Moment = None) -> pd.DataFrame:
         return self.con.execute(
             """SELECT f.* FROM friction_flags f JOIN conversations c USING (conversation_id)

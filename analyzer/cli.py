@@ -272,7 +272,7 @@ def show(
     """Print one conversation's transcript, with events and friction flags marked."""
     with handled(), open_database(db, sandbox=True) as database:
         turns = database.transcript(conversation_id)
-        conv = database.conversations().set_index("conversation_id").loc[conversation_id]
+        conv = database.conversation(conversation_id)
         typer.echo(render_text.conversation_header(conversation_id, conv))
         typer.echo(render_text.transcript(turns))
 

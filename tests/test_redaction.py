@@ -134,7 +134,7 @@ def test_every_countrys_example_numbers_are_redacted(con: duckdb.DuckDBPyConnect
             texts.append(phonenumbers.format_number(number, fmt.INTERNATIONAL))
             texts.append(phonenumbers.format_number(number, fmt.E164))
     shown = redact_values(con, [f"reach me at {t} thanks" for t in texts], PARAMS)
-    leaked = [t for t, s in zip(texts, shown, strict=True) if any(c.isdigit() for c in s)]
+    leaked = [t for t, s in zip(texts, shown, strict=True) if any(c.isdigit() for c in s or "")]
     assert len(texts) > 400
     assert not leaked, leaked[:20]
 
@@ -142,11 +142,10 @@ def test_every_countrys_example_numbers_are_redacted(con: duckdb.DuckDBPyConnect
 def test_national_formats_of_the_common_countries(con: duckdb.DuckDBPyConnection) -> None:
     fmt = phonenumbers.PhoneNumberFormat.NATIONAL
     regions = ("GB", "FR", "DE", "ES", "IT", "NL", "BE", "IE", "US", "CA", "AU", "IN", "BR", "JP")
-    texts = [
-        phonenumbers.format_number(phonenumbers.example_number_for_type(r, t), fmt)
-        for r in regions
-        for t in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE)
-    ]
+    kinds = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE)
+    numbers = [phonenumbers.example_number_for_type(r, t) for r in regions for t in kinds]
+    texts = [phonenumbers.format_number(n, fmt) for n in numbers if n is not None]
+    assert len(texts) == 2 * len(regions)
     shown = redact_values(con, [f"phone {t} ok" for t in texts], PARAMS)
-    leaked = [t for t, s in zip(texts, shown, strict=True) if any(c.isdigit() for c in s)]
+    leaked = [t for t, s in zip(texts, shown, strict=True) if any(c.isdigit() for c in s or "")]
     assert not leaked, leaked
