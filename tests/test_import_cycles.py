@@ -9,43 +9,40 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "analyzer"
+from tests.conftest import ROOT
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+def modules(package: Path) -> dict[str, Path]:
+    """Dotted module name -> file, for every .py file under `package`."""
+    found = {}
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
 
 
-MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
-
-
-def _resolve(name: str) -> str | None:
-    """The analyzer module `name` refers to (a module, else its package), or None."""
-    while name:
-        if name in MODULES:
-            return name
-        name = name.rpartition(".")[0]
-    return None
-
-
-def _type_checking_only(tree: ast.Module) -> set[int]:
-    """Line numbers of statements under `if TYPE_CHECKING:`."""
+def _type_checking_lines(tree: ast.Module) -> set[int]:
     lines: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             for child in node.body:
-                for inner in ast.walk(child):
-                    if hasattr(inner, "lineno"):
-                        lines.add(inner.lineno)
+                lines.update(n.lineno for n in ast.walk(child) if hasattr(n, "lineno"))
     return lines
 
 
-def imports_of(module: str) -> set[str]:
-    path = MODULES[module]
+def imports_of(module: str, known: dict[str, Path]) -> set[str]:
+    """The package's own modules that `module` imports when it runs."""
+    path = known[module]
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skip = _type_checking_only(tree)
+    skip = _type_checking_lines(tree)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    root = next(iter(known)).split(".")[0]
+
+    def resolve(name: str) -> str | None:
+        while name and name not in known:
+            name = name.rpartition(".")[0]
+        return name or None
+
     found: set[str] = set()
     for node in ast.walk(tree):
         if getattr(node, "lineno", None) in skip:
@@ -55,47 +52,43 @@ def imports_of(module: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                anchor = package.rsplit(".", node.level - 1)[0]
                 base = f"{anchor}.{base}" if base else anchor
             targets = [
-                f"{base}.{a.name}" if f"{base}.{a.name}" in MODULES else base for a in node.names
+                f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names
             ]
         else:
             continue
         for target in targets:
-            resolved = _resolve(target) if target.startswith("analyzer") else None
+            resolved = resolve(target) if target.split(".")[0] == root else None
             if resolved and resolved != module:
                 found.add(resolved)
     return found
 
 
-def cycles() -> list[list[str]]:
-    """Every strongly connected group of two or more modules (Tarjan's algorithm)."""
-    graph = {m: sorted(imports_of(m)) for m in MODULES}
+def cycles(package: Path) -> list[list[str]]:
+    """Every group of two or more modules that import each other (Tarjan's algorithm)."""
+    known = modules(package)
+    graph = {m: sorted(imports_of(m, known)) for m in known}
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
-    on_stack: set[str] = set()
     groups: list[list[str]] = []
 
     def visit(node: str) -> None:
         index[node] = low[node] = len(index)
         stack.append(node)
-        on_stack.add(node)
         for nxt in graph[node]:
             if nxt not in index:
                 visit(nxt)
                 low[node] = min(low[node], low[nxt])
-            elif nxt in on_stack:
+            elif nxt in stack:
                 low[node] = min(low[node], index[nxt])
         if low[node] == index[node]:
             group = []
-            while True:
-                top = stack.pop()
-                on_stack.discard(top)
+            while (top := stack.pop()) != node:
                 group.append(top)
-                if top == node:
-                    break
+            group.append(node)
             if len(group) > 1:
                 groups.append(sorted(group))
 
@@ -106,29 +99,20 @@ def cycles() -> list[list[str]]:
 
 
 def test_no_import_cycles() -> None:
-    assert cycles() == []
+    assert cycles(ROOT / "analyzer") == []
 
 
-def test_the_checker_sees_a_cycle(tmp_path: Path, monkeypatch: object) -> None:
-    """The checker itself: two modules importing each other (one inside a function) are found."""
-    import pytest
-
-    mp = pytest.MonkeyPatch()
+def test_the_checker_finds_a_cycle(tmp_path: Path) -> None:
     pkg = tmp_path / "analyzer"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("from analyzer._version import v\n")
+    (pkg / "_version.py").write_text("v = 1\n")
     (pkg / "a.py").write_text("from analyzer import b\n")
-    (pkg / "b.py").write_text("def f():\n    from analyzer.a import x\n")
-    (pkg / "c.py").write_text(
-        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from analyzer import a\n"
+    (pkg / "b.py").write_text("def f():\n    from analyzer.sub.c import x\n")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "sub" / "c.py").write_text("from .. import a\n")
+    (pkg / "d.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from analyzer import e\n"
     )
-    mp.setattr(__import__(__name__, fromlist=["x"]), "PACKAGE", pkg)
-    mp.setattr(
-        __import__(__name__, fromlist=["x"]),
-        "MODULES",
-        {_module_name(p): p for p in sorted(pkg.rglob("*.py"))},
-    )
-    try:
-        assert cycles() == [["analyzer.a", "analyzer.b"]]
-    finally:
-        mp.undo()
+    (pkg / "e.py").write_text("import analyzer.d\n")
+    assert cycles(pkg) == [["analyzer.a", "analyzer.b", "analyzer.sub.c"]]
