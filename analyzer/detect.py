@@ -23,6 +23,7 @@ SUPPORT_TABLES = (
     "kind_asks",
     "word_rarity",
     "customer_words",
+    "restatements",
 )
 
 
@@ -44,8 +45,15 @@ def _per_kind(
 def prepare_support(target: Engine | duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
     engine = as_engine(target)
     # one constant regex each, over turns; then how rare each customer word is in the corpus, and
-    # the words of the customer messages told to the bot and to an agent
-    for name in ("identifier_hits", "ask_candidates", "word_rarity", "customer_words"):
+    # the words of the customer messages told to the bot and to an agent, and which messages to an
+    # agent restate what the bot was told
+    for name in (
+        "identifier_hits",
+        "ask_candidates",
+        "word_rarity",
+        "customer_words",
+        "restatements",
+    ):
         engine.materialize(name, query("support", name), params, temp=True)
     _per_kind(
         engine,

@@ -1,10 +1,10 @@
 -- name: agent_reasked
 -- description: An agent asked for information the customer had already given before the handoff, of any kind: the customer's answer to the agent's question repeats what they told the bot (informative words, as customer_repeated counts them), or the customer answers that they already said it, or the bot had asked about the same thing (a topic word of the agent's question in the bot's question) and the customer answered it, or a configured kind (order number, e-mail, ...) named or answered before the handoff. Asking for something new, or quoting the value back to confirm it, is not a re-ask.
--- params: rare_word_share, rare_word_conversations, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, offer_question_sentence_re, ask_words, stop_words, min_word_length, repeat_informative_share
+-- params: rare_word_share, rare_word_conversations, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, offer_question_sentence_re, ask_words, stop_words, min_word_length
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversations
-    WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL
+    WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL AND has_bot_side
 ),
 asking AS (
     SELECT t.conversation_id, t.seq, t.message_id, t.text
@@ -93,7 +93,10 @@ agent_questions AS (
     FROM turns t
     JOIN handed h ON h.conversation_id = t.conversation_id AND t.seq >= h.first_agent_seq
     WHERE t.role = 'agent' AND t.is_message
-      AND (regexp_matches(t.text, $info_request_re) OR regexp_matches(t.text, $value_question_re))
+      -- a question or a request; in a transcript without punctuation (voice), any sentence that
+      -- asks for a value
+      AND (regexp_matches(t.text, $info_request_re)
+           OR (NOT regexp_matches(t.text, '[.?!]') AND regexp_matches(t.text, $value_question_re)))
 ),
 replies AS (
     -- the customer's next message after each agent question, before the agent wrote again
@@ -108,19 +111,6 @@ replies AS (
         WHERE a.conversation_id = q.conversation_id AND a.role = 'agent' AND a.is_message
           AND a.seq > q.seq AND a.seq < t.seq)
     GROUP BY q.conversation_id, q.seq, q.message_id, q.text
-),
-informative AS (
-    SELECT conversation_id, seq, phase, word FROM customer_words WHERE informative
-),
-reply_told AS (
-    -- the reply's informative words, and those the customer had told the bot
-    SELECT r.conversation_id, r.ask_seq, count(*) AS n_words, count(b.word) AS n_told,
-           min(b.word) AS example
-    FROM replies r
-    JOIN informative a ON a.conversation_id = r.conversation_id AND a.seq = r.reply_seq
-    LEFT JOIN (SELECT DISTINCT conversation_id, word FROM informative WHERE phase = 'bot') b
-      ON b.conversation_id = a.conversation_id AND b.word = a.word
-    GROUP BY r.conversation_id, r.ask_seq
 ),
 question_sentences AS (
     -- the question sentences of bot messages before the handoff and of agent messages, offers
@@ -202,8 +192,8 @@ any_kind AS (
                || 'they had told the bot (' || t.example || ')' AS detail
     FROM replies r
     JOIN specific q ON q.conversation_id = r.conversation_id AND q.seq = r.ask_seq
-    JOIN reply_told t ON t.conversation_id = r.conversation_id AND t.ask_seq = r.ask_seq
-    WHERE t.n_told >= 1 AND CAST(t.n_told AS DOUBLE) / t.n_words >= $repeat_informative_share
+    JOIN restatements t ON t.conversation_id = r.conversation_id AND t.seq = r.reply_seq
+    WHERE t.restates
     UNION ALL
     SELECT r.conversation_id, r.ask_seq, r.message_id, 2,
            'agent asked "' || left(r.ask_text, 100) || '" and the customer said they already had: "'

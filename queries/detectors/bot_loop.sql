@@ -1,5 +1,5 @@
 -- name: bot_loop
--- description: Before any agent wrote, the bot gave bot_loop_replies or more fallback replies, or that many near-identical replies (word Jaccard >= bot_loop_similarity).
+-- description: Before any agent wrote, the bot gave bot_loop_replies or more fallback replies, or that many near-identical replies (word Jaccard >= bot_loop_similarity, or opening sentences whose shorter one has that share of its words in the other).
 -- params: bot_loop_replies, bot_loop_similarity, min_word_length
 WITH bot_phase AS (
     SELECT t.conversation_id, t.seq, t.message_id, t.text, t.is_fallback
@@ -16,44 +16,40 @@ fallbacks AS (
     WHERE is_fallback
     GROUP BY conversation_id
 ),
-sentences AS (
-    -- each reply's sentences (a verbose reply repeats itself in one of them)
-    SELECT conversation_id, seq, unnest(regexp_extract_all(text, '[^.!?\n]+[.!?]*')) AS sentence
+bags AS MATERIALIZED (
+    -- each reply's distinct content words (at least min_word_length letters or digits), whole
+    -- and in its first sentence (a menu repeated with a new question after it)
+    SELECT conversation_id, seq,
+           array_distinct(regexp_extract_all(
+               lower(text), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS bag,
+           array_distinct(regexp_extract_all(
+               lower(regexp_extract(text, '^[^.!?\n]+[.!?]*')),
+               '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS opening
     FROM bot_phase
     WHERE text IS NOT NULL
-),
-bags AS MATERIALIZED (
-    -- each sentence's distinct content words (at least min_word_length letters or digits);
-    -- sentences of fewer than three such words say too little to be compared
-    SELECT conversation_id, seq, bag
-    FROM (
-        SELECT conversation_id, seq,
-               array_distinct(regexp_extract_all(
-                   lower(sentence), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS bag
-        FROM sentences
-    )
-    WHERE array_length(bag) >= 3
       -- only conversations with enough bot replies to make a loop at all
       AND conversation_id IN (
           SELECT conversation_id FROM bot_phase GROUP BY conversation_id
           HAVING count(*) >= $bot_loop_replies)
 ),
 pairs AS (
-    -- each pair once; Jaccard >= t needs the smaller bag to hold at least t of the larger, so
-    -- pairs of very different sizes are skipped before any intersection is computed
+    -- each pair of replies once: near-identical when their words overlap (Jaccard), or when
+    -- their opening sentences (four content words or more) nearly match: the shorter's words
+    -- nearly all in the other (overlap coefficient)
     SELECT conversation_id, seq_a, seq_b
     FROM (
         SELECT a.conversation_id, a.seq AS seq_a, b.seq AS seq_b,
                array_length(a.bag) AS len_a, array_length(b.bag) AS len_b,
-               array_length(array_intersect(a.bag, b.bag)) AS shared
+               array_length(array_intersect(a.bag, b.bag)) AS shared,
+               least(array_length(a.opening), array_length(b.opening)) AS opening_len,
+               array_length(array_intersect(a.opening, b.opening)) AS opening_shared
         FROM bags a
         JOIN bags b
           ON a.conversation_id = b.conversation_id AND a.seq < b.seq
-        WHERE least(array_length(a.bag), array_length(b.bag))
-                  >= $bot_loop_similarity * greatest(array_length(a.bag), array_length(b.bag))
     )
-    WHERE CAST(shared AS DOUBLE) / (len_a + len_b - shared) >= $bot_loop_similarity
-    GROUP BY conversation_id, seq_a, seq_b
+    WHERE CAST(shared AS DOUBLE) / nullif(len_a + len_b - shared, 0) >= $bot_loop_similarity
+       OR (opening_len >= 4
+           AND CAST(opening_shared AS DOUBLE) / opening_len >= $bot_loop_similarity)
 ),
 alike AS (
     SELECT conversation_id, seq, count(*) + 1 AS n

@@ -1,10 +1,10 @@
 -- name: customer_repeated
--- description: After the first agent message, the customer restated something they had already told the bot: an identifier they had given before the handoff, or a pre-handoff message of at least repeat_min_words words said again whole, or a message whose content words substantially overlap one of their pre-handoff messages (overlap coefficient >= repeat_overlap and at least repeat_min_shared_words shared words). Greetings, thanks and yes/no never count.
--- params: already_said_re, identifier_any_re, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words, repeat_min_words, repeat_informative_share
+-- description: After the first agent message, the customer restated something they had already told the bot: informative words (a number or code, or words rare in the customers' own messages) told the bot again (queries/support/restatements.sql), so a one-word answer counts when it is that information; or an identifier they had given before the handoff; or a pre-handoff message of at least repeat_min_words words said again whole; or a message whose content words substantially overlap one of their pre-handoff messages (overlap coefficient >= repeat_overlap and at least repeat_min_shared_words shared words). Greetings, thanks and yes/no never count.
+-- params: identifier_any_re, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words, repeat_min_words
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversations
-    WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL
+    WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL AND has_bot_side
 ),
 said AS MATERIALIZED (
     -- customer messages told to the bot (before the handoff) or to an agent (after one wrote)
@@ -87,41 +87,19 @@ text_repeats AS (
        OR (shared >= $repeat_min_shared_words
            AND CAST(shared AS DOUBLE) / smaller >= $repeat_overlap)
 ),
-informative AS (
-    SELECT conversation_id, seq, phase, word FROM customer_words WHERE informative
-),
-told AS (
-    -- per message to the agent: its informative words, and those already told to the bot
-    SELECT a.conversation_id, a.seq, count(*) AS n_words,
-           count(b.word) AS n_told, min(b.word) AS example,
-           max(length(b.word)) AS longest_told,
-           count(b.word) FILTER (WHERE regexp_matches(b.word, '[0-9]')) AS values_told,
-           count(*) FILTER (WHERE regexp_matches(a.word, '[0-9]') AND b.word IS NULL) AS new_values
-    FROM informative a
-    LEFT JOIN (SELECT DISTINCT conversation_id, word FROM informative WHERE phase = 'bot') b
-      ON b.conversation_id = a.conversation_id AND b.word = a.word
-    WHERE a.phase = 'agent'
-    GROUP BY a.conversation_id, a.seq
-),
 info_repeats AS (
-    SELECT s.conversation_id, s.message_id,
-           CAST(t.n_told AS DOUBLE) / t.n_words AS score,
-           'told the agent "' || left(s.text, 100) || '" - ' || t.example
-               || CASE WHEN t.n_told > 1
-                       THEN ' and ' || CAST(t.n_told - 1 AS VARCHAR) || ' more informative word'
-                            || CASE WHEN t.n_told > 2 THEN 's' ELSE '' END
+    -- informative words told the bot, said again (queries/support/restatements.sql)
+    SELECT conversation_id, message_id,
+           CAST(n_told AS DOUBLE) / n_words AS score,
+           'told the agent "' || left(text, 100) || '" - ' || example
+               || CASE WHEN n_told > 1
+                       THEN ' and ' || CAST(n_told - 1 AS VARCHAR) || ' more informative word'
+                            || CASE WHEN n_told > 2 THEN 's' ELSE '' END
                        ELSE '' END
                || ' already told the bot' AS detail,
-           s.seq
-    FROM told t
-    JOIN said s ON s.conversation_id = t.conversation_id AND s.seq = t.seq
-    -- a new number or code in the message is new information, whatever else it restates; one
-    -- short word said again ("book") is too little, unless the customer says it is a repeat
-    WHERE t.n_told >= 1 AND t.new_values = 0
-      AND (t.n_told >= 2 OR t.values_told >= 1 OR t.longest_told >= 6
-           OR regexp_matches(s.text, $already_said_re))
-      AND (CAST(t.n_told AS DOUBLE) / t.n_words >= $repeat_informative_share
-           OR regexp_matches(s.text, $already_said_re))
+           seq
+    FROM restatements
+    WHERE restates
 ),
 ranked AS (
     SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY score DESC, seq) AS rn

@@ -6,7 +6,7 @@ WITH requests AS (
            row_number() OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS rn
     FROM turns t
     JOIN conversations c ON c.conversation_id = t.conversation_id
-    WHERE t.is_human_request AND (c.handoff_seq IS NULL OR t.seq < c.handoff_seq)
+    WHERE t.is_human_request AND (c.handoff_seq IS NULL OR t.seq < c.handoff_seq) AND c.has_bot_side
 ),
 first_request AS (
     SELECT * FROM requests WHERE rn = 1

@@ -4,7 +4,7 @@
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq, handoff_outcome
     FROM conversations
-    WHERE handed_off AND handoff_outcome <> 'handoff_failed'
+    WHERE handed_off AND handoff_outcome <> 'handoff_failed' AND has_bot_side
 ),
 per_conversation AS (
     SELECT

@@ -2,7 +2,8 @@
 -- description: How many conversations each word of customers' messages occurs in, beside the number of conversations with a customer message: the user's own data says which words are ordinary (a product name every customer mentions) and which are rare (a model, a lender, a reference).
 -- params:
 WITH words AS (
-    SELECT DISTINCT conversation_id, unnest(regexp_extract_all(lower(text), '[\p{L}\p{N}]+')) AS word
+    SELECT DISTINCT conversation_id,
+           unnest(regexp_extract_all(lower(text), '[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)*')) AS word
     FROM turns
     WHERE role = 'customer' AND is_message
 ),

@@ -41,7 +41,13 @@ agg AS (
         arg_min(handoff_context, seq) FILTER (WHERE handoff_context IS NOT NULL) AS handoff_context,
         max(seq) FILTER (WHERE role = 'customer' AND is_message) AS last_customer_seq,
         max(seq) FILTER (WHERE role = 'bot' AND is_message) AS last_bot_seq,
-        bool_or(is_human_request) AS customer_asked_for_human
+        bool_or(is_human_request) AS customer_asked_for_human,
+        -- the log has a bot side (a bot message or a platform handoff event): human-only
+        -- datasets have none, and the flags about the bot's part cannot apply to them
+        bool_or((role = 'bot' AND is_message)
+                OR event IN ('handoff_requested', 'handoff_initiated', 'queued', 'agent_joined',
+                             'transfer', 'handoff_failed', 'handoff_accepted', 'bot_fallback'))
+            AS has_bot_side
     FROM marks
     GROUP BY conversation_id
 ),
@@ -139,5 +145,6 @@ SELECT
     customer_asked_for_human,
     CASE WHEN handed_off THEN bot_turns_before_handoff END AS bot_turns_before_handoff,
     platform_outcome,
-    handoff_context
+    handoff_context,
+    has_bot_side
 FROM decided;

@@ -1,6 +1,6 @@
 -- name: turns
 -- description: Every event in conversation order (seq), each message classified once by the phrase lists, so later steps never re-run a regex.
--- params: transfer_notice_re, transfer_hint_re, transfer_offer_sentence_re, fallback_re, confirmation_re, acknowledgement_re, negative_feedback_re, human_request_re, not_human_request_re, handoff_failure_re, human_request_intents
+-- params: transfer_notice_re, transfer_hint_re, transfer_offer_sentence_re, busy_but_queued_sentence_re, fallback_re, confirmation_re, acknowledgement_re, negative_feedback_re, human_request_re, not_human_request_re, handoff_failure_re, human_request_intents
 WITH ordered AS (
     SELECT
         e.*,
@@ -66,9 +66,11 @@ SELECT
         OR (says_hint AND seq < coalesce(agent_from_seq, seq + 1)
             AND (next_customer_seq IS NULL OR next_customer_seq > coalesce(agent_from_seq, next_customer_seq)
                  OR last_bot_before_agent < next_customer_seq)) AS is_transfer_notice,
-    -- a conditional ("if I can't, I'll find a colleague") reports no failure
+    -- a conditional ("if I can't, I'll find a colleague") or a busy team with a wait reports no
+    -- failure
     CASE WHEN is_message AND role IN ('bot', 'system') AND regexp_matches(text, $handoff_failure_re)
-         THEN regexp_matches(regexp_replace(text, $transfer_offer_sentence_re, ' ', 'g'),
+         THEN regexp_matches(regexp_replace(regexp_replace(text, $transfer_offer_sentence_re, ' ', 'g'),
+                                            $busy_but_queued_sentence_re, ' ', 'g'),
                              $handoff_failure_re)
          ELSE false END AS is_failure_notice,
     CASE WHEN role = 'bot' AND event = 'bot_fallback' THEN true
