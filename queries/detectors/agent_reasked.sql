@@ -1,6 +1,6 @@
 -- name: agent_reasked
 -- description: An agent asked for information the customer had already given before the handoff, of any kind: the customer's answer to the agent's question repeats what they told the bot (informative words, as customer_repeated counts them), or the customer answers that they already said it, or the bot had asked about the same thing (a topic word of the agent's question in the bot's question) and the customer answered it, or a configured kind (order number, e-mail, ...) named or answered before the handoff. Asking for something new, or quoting the value back to confirm it, is not a re-ask.
--- params: rare_word_share, rare_word_conversations, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, offer_question_sentence_re, ask_words, stop_words, min_word_length
+-- params: problem_question_re, rare_word_share, rare_word_conversations, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, offer_question_sentence_re, ask_words, stop_words, min_word_length, repeat_informative_share
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversations
@@ -160,8 +160,15 @@ answered_bot_questions AS (
     FROM bot_phase
     WHERE role = 'bot' AND next_role = 'customer' AND next_words <= 12
 ),
-same_topic AS (
-    SELECT q.conversation_id, q.seq, min(qa.word) AS word, min(bq.text) AS bot_text
+bot_topics AS (
+    SELECT conversation_id, seq, count(*) AS n FROM topic_words WHERE role = 'bot'
+    GROUP BY conversation_id, seq
+),
+topic_matches AS (
+    -- an agent question and an answered bot question with topic words in common (plural 's'
+    -- dropped, "chip" in "microchip"), each word not one most customers use ("account")
+    SELECT q.conversation_id, q.seq, ba.seq AS bot_seq, bq.text AS bot_text,
+           count(DISTINCT qa.word) AS shared, min(qa.word) AS word
     FROM agent_questions q
     JOIN topic_words qa ON qa.conversation_id = q.conversation_id AND qa.seq = q.seq
     JOIN topic_words ba ON ba.conversation_id = q.conversation_id AND ba.role = 'bot'
@@ -170,17 +177,34 @@ same_topic AS (
               AND (right(ba.word, length(qa.word)) = qa.word
                    OR right(qa.word, length(ba.word)) = ba.word)))
     JOIN answered_bot_questions bq ON bq.conversation_id = ba.conversation_id AND bq.seq = ba.seq
-    -- a word most customers use ("account") names no particular thing
     LEFT JOIN word_rarity r ON r.word = qa.word
     WHERE coalesce(r.conversations, 0)
           <= greatest($rare_word_conversations, $rare_word_share * coalesce(r.corpus, 0))
-    GROUP BY q.conversation_id, q.seq
+    GROUP BY q.conversation_id, q.seq, ba.seq, bq.text
+),
+same_topic AS (
+    -- one shared topic word is enough when the bot's question was about one or two things
+    -- ("which club do you use?"); a broader one must share two ("what name is on the passport
+    -- and which flight?" is not "which passport is it?")
+    SELECT m.conversation_id, m.seq, min(m.word) AS word, min(m.bot_text) AS bot_text
+    FROM topic_matches m
+    JOIN bot_topics b ON b.conversation_id = m.conversation_id AND b.seq = m.bot_seq
+    WHERE m.shared >= 2 OR b.n <= 2
+    GROUP BY m.conversation_id, m.seq
 ),
 given_values AS (
     -- numbers and codes the customer gave before the handoff: an agent quoting one back confirms
     SELECT DISTINCT conversation_id, word
     FROM customer_words
     WHERE phase = 'bot' AND regexp_matches(word, '[0-9]') AND length(word) >= 3
+),
+described AS (
+    -- conversations whose customer described something to the bot (three informative words)
+    SELECT conversation_id, count(DISTINCT word) AS n
+    FROM customer_words
+    WHERE phase = 'bot' AND informative
+    GROUP BY conversation_id
+    HAVING count(DISTINCT word) >= 3
 ),
 specific AS (
     -- agent questions about something in particular: "how can I help?" asks for nothing given
@@ -193,7 +217,9 @@ any_kind AS (
     FROM replies r
     JOIN specific q ON q.conversation_id = r.conversation_id AND q.seq = r.ask_seq
     JOIN restatements t ON t.conversation_id = r.conversation_id AND t.seq = r.reply_seq
-    WHERE t.restates
+    -- the answer is what the bot was told: one that also brings new information ("Boots on
+    -- Corporation Street, and it's the propranolol 40mg") answered a new question
+    WHERE t.restates AND CAST(t.n_told AS DOUBLE) / t.n_words >= $repeat_informative_share
     UNION ALL
     SELECT r.conversation_id, r.ask_seq, r.message_id, 2,
            'agent asked "' || left(r.ask_text, 100) || '" and the customer said they already had: "'
@@ -202,6 +228,16 @@ any_kind AS (
     JOIN specific q ON q.conversation_id = r.conversation_id AND q.seq = r.ask_seq
     JOIN turns c ON c.conversation_id = r.conversation_id AND c.seq = r.reply_seq
     WHERE regexp_matches(c.text, $already_said_re)
+    UNION ALL
+    -- asked to describe a problem the customer had described to the bot, and the answer
+    -- describes it again (a new question about it gets new details, not the same ones)
+    SELECT r.conversation_id, r.ask_seq, r.message_id, 4,
+           'agent asked "' || left(r.ask_text, 100) || '" - the customer had described it to the '
+               || 'bot and described it again (' || t.example || ')'
+    FROM replies r
+    JOIN described d ON d.conversation_id = r.conversation_id
+    JOIN restatements t ON t.conversation_id = r.conversation_id AND t.seq = r.reply_seq
+    WHERE regexp_matches(r.ask_text, $problem_question_re) AND t.n_told >= 1
     UNION ALL
     SELECT q.conversation_id, q.seq, q.message_id, 3,
            'agent asked "' || left(q.text, 100) || '" - the customer had answered the bot''s "'

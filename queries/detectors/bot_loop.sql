@@ -1,11 +1,23 @@
 -- name: bot_loop
--- description: Before any agent wrote, the bot gave bot_loop_replies or more fallback replies, or that many near-identical replies (word Jaccard >= bot_loop_similarity, or opening sentences whose shorter one has that share of its words in the other).
+-- description: Before any agent wrote, the bot gave bot_loop_replies or more fallback replies, or that many near-identical replies (word Jaccard >= bot_loop_similarity, or opening sentences whose shorter one has that share of its words in the other; replies with different numbers or codes tell something new). A platform's fallback event answered at once by a real reply is not counted.
 -- params: bot_loop_replies, bot_loop_similarity, min_word_length
-WITH bot_phase AS (
-    SELECT t.conversation_id, t.seq, t.message_id, t.text, t.is_fallback
+WITH dialogue AS (
+    -- what the customer saw next after each bot record: a platform's fallback event answered at
+    -- once by a real reply was internal, not a fallback the customer got
+    SELECT t.conversation_id, t.seq, t.message_id, t.text, t.role, t.is_message, t.is_fallback,
+           t.is_transfer_notice, t.is_failure_notice,
+           lead(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_role,
+           lead(t.is_fallback) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_fallback
     FROM turns t
+    WHERE (t.is_message AND t.role IN ('bot', 'customer')) OR (t.role = 'bot' AND t.is_fallback)
+),
+bot_phase AS (
+    SELECT t.conversation_id, t.seq, t.message_id, t.text,
+           t.is_fallback AND (t.is_message OR t.next_role IS DISTINCT FROM 'bot'
+                              OR t.next_fallback) AS is_fallback
+    FROM dialogue t
     JOIN conversations c ON c.conversation_id = t.conversation_id
-    WHERE t.role = 'bot' AND (t.is_message OR t.is_fallback)
+    WHERE t.role = 'bot'
       AND NOT t.is_transfer_notice AND NOT t.is_failure_notice
       AND (c.first_agent_seq IS NULL OR t.seq < c.first_agent_seq)
 ),
@@ -24,7 +36,10 @@ bags AS MATERIALIZED (
                lower(text), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS bag,
            array_distinct(regexp_extract_all(
                lower(regexp_extract(text, '^[^.!?\n]+[.!?]*')),
-               '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS opening
+               '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS opening,
+           -- the numbers and codes in it: a reply with values another lacks tells something new
+           array_distinct(regexp_extract_all(lower(text), '[\p{L}\p{N}]*[0-9][\p{L}\p{N}:/.-]*'))
+               AS reply_values
     FROM bot_phase
     WHERE text IS NOT NULL
       -- only conversations with enough bot replies to make a loop at all
@@ -42,14 +57,18 @@ pairs AS (
                array_length(a.bag) AS len_a, array_length(b.bag) AS len_b,
                array_length(array_intersect(a.bag, b.bag)) AS shared,
                least(array_length(a.opening), array_length(b.opening)) AS opening_len,
-               array_length(array_intersect(a.opening, b.opening)) AS opening_shared
+               array_length(array_intersect(a.opening, b.opening)) AS opening_shared,
+               array_length(array_intersect(a.reply_values, b.reply_values)) AS values_shared,
+               greatest(array_length(a.reply_values), array_length(b.reply_values)) AS values_most
         FROM bags a
         JOIN bags b
           ON a.conversation_id = b.conversation_id AND a.seq < b.seq
     )
-    WHERE CAST(shared AS DOUBLE) / nullif(len_a + len_b - shared, 0) >= $bot_loop_similarity
-       OR (opening_len >= 4
-           AND CAST(opening_shared AS DOUBLE) / opening_len >= $bot_loop_similarity)
+    -- three bookings confirmed in the same words are progress, not a loop: the values differ
+    WHERE values_shared = values_most
+      AND (CAST(shared AS DOUBLE) / nullif(len_a + len_b - shared, 0) >= $bot_loop_similarity
+           OR (opening_len >= 4
+               AND CAST(opening_shared AS DOUBLE) / opening_len >= $bot_loop_similarity))
 ),
 alike AS (
     SELECT conversation_id, seq, count(*) + 1 AS n

@@ -51,19 +51,30 @@ agg AS (
     FROM marks
     GROUP BY conversation_id
 ),
--- Only a reaction to an answer can confirm or reject it: a customer message whose previous
--- customer-or-bot message is a bot answer (not a fallback) to an earlier customer message.
+-- Only a reaction to an answer can confirm or reject it: a customer message after a bot answer
+-- (not a fallback) to an earlier customer message, with only customer messages in between (a
+-- customer who writes "done" and then "perfect, thanks" reacts twice to the same answer).
 dialogue AS (
     SELECT
         conversation_id,
         seq,
-        lag(role) OVER w = 'bot' AND NOT lag(is_fallback) OVER w
-            AND sum(CASE WHEN role = 'customer' THEN 1 ELSE 0 END) OVER (
-                PARTITION BY conversation_id ORDER BY seq
-                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) >= 1 AS reacts_to_answer
+        role,
+        is_fallback,
+        max(CASE WHEN role = 'bot' THEN seq END) OVER (
+            PARTITION BY conversation_id ORDER BY seq
+            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS last_bot_seq,
+        sum(CASE WHEN role = 'customer' THEN 1 ELSE 0 END) OVER (
+            PARTITION BY conversation_id ORDER BY seq
+            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS customers_before
     FROM turns
     WHERE is_message AND role IN ('customer', 'bot')
-    WINDOW w AS (PARTITION BY conversation_id ORDER BY seq)
+),
+reactions AS (
+    SELECT d.conversation_id, d.seq,
+           NOT b.is_fallback AND coalesce(b.customers_before, 0) >= 1 AS reacts_to_answer
+    FROM dialogue d
+    JOIN dialogue b ON b.conversation_id = d.conversation_id AND b.seq = d.last_bot_seq
+    WHERE d.role = 'customer'
 ),
 last_turns AS (
     SELECT
@@ -74,7 +85,7 @@ last_turns AS (
         lb.is_fallback AS last_bot_fallback
     FROM agg a
     LEFT JOIN turns lc ON lc.conversation_id = a.conversation_id AND lc.seq = a.last_customer_seq
-    LEFT JOIN dialogue d ON d.conversation_id = a.conversation_id AND d.seq = a.last_customer_seq
+    LEFT JOIN reactions d ON d.conversation_id = a.conversation_id AND d.seq = a.last_customer_seq
     LEFT JOIN turns lb ON lb.conversation_id = a.conversation_id AND lb.seq = a.last_bot_seq
 ),
 bot_phase AS (
