@@ -80,6 +80,8 @@ REDACTION_KINDS = (
 )
 # A kind's patterns capture what stays in group 1 when they keep a lead-in ("my name is [name]").
 _KEEPS_LEAD_IN = {"name"}
+# The rules queries/report/redaction.sql applies: one per kind, one per lead-in pattern.
+REDACTION_SLOTS = 20
 
 
 def redaction_regex(patterns: list[str]) -> str:
@@ -427,6 +429,11 @@ def _validate(data: dict[str, Any], source: str) -> None:
     _check_lists(data, "phrases", source, regex=False)
     _check_blocks(data, source)
     _check_lists(data, "redaction", source, regex=True, kinds=REDACTION_KINDS)
+    if len(redaction_rules(data)[0]) > REDACTION_SLOTS:
+        raise ConfigError(
+            f"[redaction] in {source} makes more than {REDACTION_SLOTS} rules",
+            "keep name patterns to a few: each one is a rule of its own, every other kind one",
+        )
     for table in ("words", "asks_for", "identifiers"):
         _check_lists(data, table, source, regex=False)
     for name, value in data.get("routing", {}).items():
