@@ -23,30 +23,10 @@ from analyzer.config import Config, load_config
 from analyzer.engine import DuckDBEngine, Engine
 from analyzer.errors import HandoffError
 from analyzer.ingest import LoadSummary, discover, load_files
-from analyzer.period import Period
+from analyzer.period import Moment, Period, to_utc_naive
 from analyzer.pipeline import refresh
 from analyzer.query import run_saved, run_sql
 from analyzer.sql import query
-
-Moment = dt.datetime | dt.date | str | None
-
-
-def to_utc_naive(value: Moment) -> dt.datetime | None:
-    """A period bound as a naive UTC datetime (a date means its midnight UTC)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise HandoffError(
-                f"cannot read {value!r} as a date or time", "use ISO-8601, e.g. 2026-11-02"
-            ) from exc
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value
-    return dt.datetime(value.year, value.month, value.day)
 
 
 @dataclass(frozen=True)

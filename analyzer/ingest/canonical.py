@@ -60,7 +60,7 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> N
 def _csv_header(path: Path, delim: str) -> list[str]:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:  # type: ignore[operator]
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
             first = fh.readline()
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise InputFileError(f"{path}: cannot read as CSV ({exc})", "save it as UTF-8 CSV") from exc

@@ -104,17 +104,3 @@ def detect_format(path: Path, forced: str = "auto") -> Format:
 def register(fmt: Format) -> None:
     """Add a platform format (called by the importer modules)."""
     FORMATS[fmt.name] = fmt
-
-
-# Platform importers register themselves; imported last so the registry is complete.
-from analyzer.ingest import (  # noqa: E402, F401
-    botframework,
-    connect,
-    copilot_dataverse,
-    dialogflow_cx,
-    human_dialogues,
-    lex_v2,
-    openai_messages,
-    rasa,
-    salesforce,
-)

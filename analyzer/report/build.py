@@ -14,8 +14,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from analyzer._version import __version__
-from analyzer.api import Metrics, Moment, to_utc_naive
-from analyzer.period import Period, zone
+from analyzer.period import Moment, Period, to_utc_naive, zone
 from analyzer.redaction import redact_columns, redaction_params
 from analyzer.report.charts import flag_charts, trend_charts
 from analyzer.report.compare import changed_flags, changed_queues, tile_changes
@@ -36,7 +35,7 @@ from analyzer.review import precision
 from analyzer.sql import query, run
 
 if TYPE_CHECKING:
-    from analyzer.api import Database
+    from analyzer.api import Database, Metrics
 
 
 def _empty_table(table_id: str, title: str, text: str) -> Table:
@@ -121,7 +120,7 @@ def build_context(
     facts = _period_facts(db, bounds)
     count = int(facts["conversations"])
     before = chosen.previous()
-    base = {
+    base: dict[str, Any] = {
         "title": title,
         "tool_version": __version__,
         "generated_at": _utc_stamp(generated_at),
@@ -217,7 +216,8 @@ def build_context(
 
 def _shown(db: Database, metrics: Metrics, redaction: dict[str, Any]) -> Metrics:
     """The metrics with personal data replaced in their keys (queue, channel, intent names)."""
-    return Metrics(
+    return replace(
+        metrics,
         rates=redact_columns(db.con, metrics.rates, ("key",), redaction),
         flag_rates=redact_columns(db.con, metrics.flag_rates, ("key",), redaction),
     )

@@ -202,7 +202,7 @@ def _moved(
     rows: list[dict[str, Any]], higher: str
 ) -> list[tuple[tuple[object, ...], tuple[str, ...]]]:
     """(sort key, cells) per row: trends before noise, then the largest move in points."""
-    out = []
+    out: list[tuple[tuple[object, ...], tuple[str, ...]]] = []
     for r in rows:
         x1, n1, x0, n0 = r["x1"], r["n1"], r["x0"], r["n0"]
         if not n1 or not n0:

@@ -16,7 +16,7 @@ def missing(value: object) -> bool:
     if value is None or value is pd.NaT:
         return True
     try:
-        return bool(pd.isna(value))  # type: ignore[arg-type]
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 
@@ -51,7 +51,7 @@ def fmt_number(value: object) -> str:
 
 
 def fmt_moment(value: object, spec: str = "%Y-%m-%d %H:%M") -> str:
-    return "—" if missing(value) else pd.Timestamp(value).strftime(spec)  # type: ignore[arg-type]
+    return "—" if missing(value) else pd.Timestamp(value).strftime(spec)
 
 
 def clip(text: object, limit: int = MAX_LABEL) -> str:

@@ -168,7 +168,12 @@ def flag_table(
     by_flag = precision.set_index("flag") if reviewed else None  # type: ignore[union-attr]
     rows = []
     for r in df.itertuples(index=False):
-        cells = (clip(r.flag), fmt_int(r.flagged), fmt_int(r.handed_off), fmt_rate(r.rate))
+        cells: tuple[str, ...] = (
+            clip(r.flag),
+            fmt_int(r.flagged),
+            fmt_int(r.handed_off),
+            fmt_rate(r.rate),
+        )
         if by_flag is not None:
             p = by_flag.loc[r.flag] if r.flag in by_flag.index else None
             cells += (
