@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from analyzer.config import AlertRule, alert_rules
 from analyzer.errors import ConfigError
+from analyzer.metrics import BY_COLUMN, BY_KEY
 
 ALERT_EXIT_CODE = 3
+_RULE = re.compile(r"^(?P<metric>[a-z0-9_]+?)_(?P<kind>above|below|up_by_points|down_by_points)$")
 
 
 @dataclass(frozen=True)
@@ -31,26 +32,26 @@ def _number(value: Any) -> float | None:
 
 
 def check(
-    rules: Mapping[str, Any] | tuple[AlertRule, ...],
-    current: dict[str, Any],
-    previous: dict[str, Any] | None,
+    rules: dict[str, Any], current: dict[str, Any], previous: dict[str, Any] | None
 ) -> list[Alert]:
-    """Every rule that the current period crosses, in rule-name order.
-
-    `rules` is the config's checked `alerts` view, or an `[alerts]`-shaped mapping.
-    """
-    parsed = (
-        alert_rules({"alerts": dict(rules)}, "[alerts]") if isinstance(rules, Mapping) else rules
-    )
+    """Every rule that the current period crosses, in rule-name order."""
     alerts: list[Alert] = []
-    for r in sorted(parsed, key=lambda r: r.name):
-        rule, metric, kind, threshold = r.name, r.metric, r.kind, r.threshold
-        if metric not in current:
+    for rule in sorted(rules):
+        threshold = rules[rule]
+        m = _RULE.match(rule)
+        if not m or isinstance(threshold, bool) or not isinstance(threshold, int | float):
+            raise ConfigError(
+                f"[alerts] {rule} = {threshold!r} is not a rule",
+                "write <metric>_above, _below, _up_by_points or _down_by_points = <number>",
+            )
+        metric, kind = m.group("metric"), m.group("kind")
+        known = BY_KEY.get(metric) or BY_COLUMN.get(metric)
+        if known is None:
             raise ConfigError(
                 f"[alerts] {rule}: no metric named {metric}",
-                "use a column of the rates metric, e.g. friction_rate or handoff_rate",
+                f"use one of {', '.join(BY_KEY)}",
             )
-        now = _number(current.get(metric))
+        now = _number(current.get(known.column))
         if now is None:
             continue
         if kind in ("above", "below"):
@@ -66,7 +67,7 @@ def check(
                     )
                 )
             continue
-        before = _number((previous or {}).get(metric))
+        before = _number((previous or {}).get(known.column))
         if before is None:
             continue
         points = (now - before) * 100

@@ -11,47 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
 from analyzer import store
 from analyzer.config import Config, load_config
-from analyzer.engine import DuckDBEngine, Engine
+from analyzer.engine import DuckDBEngine
 from analyzer.errors import HandoffError
-from analyzer.ingest import LoadSummary, discover, load_files
+from analyzer.ingest import LoadSummary, discover
+from analyzer.ingest.loader import read_files, write_files
+from analyzer.metrics import Metrics, metrics_on, recontact_days
 from analyzer.period import Moment, Period, to_utc_naive
 from analyzer.pipeline import refresh
 from analyzer.query import run_saved, run_sql
-from analyzer.sql import query
 
-
-@dataclass(frozen=True)
-class Metrics:
-    """Metric tables for one period (see README, "Metrics")."""
-
-    rates: pd.DataFrame  # one row per (dimension, key): counts and rates
-    flag_rates: pd.DataFrame  # one row per (flag, dimension, key)
-
-    def headline(self) -> dict[str, Any]:
-        """The period's overall row as plain Python values (NaN where a rate has no denominator)."""
-        row = self.rates[self.rates["dimension"] == "all"]
-        if row.empty:
-            return {}
-        return {
-            k: (v.item() if hasattr(v, "item") else v) for k, v in row.iloc[0].to_dict().items()
-        }
-
-
-def metrics_on(engine: Engine, bounds: dict[str, Any]) -> Metrics:
-    """Every metric query of `queries/metrics/` the report reads, run on `engine`."""
-    return Metrics(
-        rates=engine.fetch(query("metrics", "rates"), bounds),
-        flag_rates=engine.fetch(query("metrics", "flag_rates"), bounds),
-    )
+if TYPE_CHECKING:
+    from analyzer.report import WrittenReport
 
 
 class Database:
@@ -70,18 +48,35 @@ class Database:
         fmt: str = "auto",
         timezone: str | None = None,
         on_file: Callable[[Path], None] | None = None,
+        maps: tuple[str, ...] = (),
+        keep_going: bool = False,
     ) -> LoadSummary:
-        """Load files, folders or globs; refresh derived tables. All or nothing."""
+        """Load files, folders or globs; refresh derived tables. All or nothing.
+
+        `maps` are `target=source` column mappings (as `--map`), over `[load.columns]`.
+        `keep_going` leaves out a file that is not its format at all (named in
+        `LoadSummary.unreadable`) instead of refusing the load.
+        """
         found = discover(paths)
+        # Reading touches only the connection's temp tables; the writes are one transaction.
+        staging = read_files(
+            self.con,
+            found.files,
+            self.config,
+            fmt=fmt,
+            timezone=timezone,
+            on_file=on_file,
+            maps=maps,
+            keep_going=keep_going,
+        )
         with store.transaction(self.con):
-            summary = load_files(
-                self.con, found.files, self.config, fmt=fmt, timezone=timezone, on_file=on_file
-            )
+            summary = write_files(self.con, staging)
             refresh(self.con, self.config)
         return LoadSummary(
             files=summary.files,
             skipped=[str(p) for p in found.skipped],
             not_transcripts=summary.not_transcripts,
+            unreadable=summary.unreadable,
         )
 
     def refresh(self) -> None:
@@ -127,7 +122,7 @@ class Database:
     ) -> Metrics:
         """Metrics for [since, until); days and weeks are those of `timezone`."""
         bounds = {"since": to_utc_naive(since), "until": to_utc_naive(until), "timezone": timezone}
-        return metrics_on(DuckDBEngine(self.con), bounds)
+        return metrics_on(DuckDBEngine(self.con), bounds, recontact_days(self.config))
 
     def transcript(self, conversation_id: str) -> pd.DataFrame:
         """The conversation's turns in order, each with the flags whose evidence it is."""
@@ -156,6 +151,24 @@ class Database:
     def saved(self, name: str, params: dict[str, str] | None = None) -> pd.DataFrame:
         return run_saved(self.con, name, params or {})
 
+    def write_report(
+        self,
+        out: str | Path,
+        period: Period | None = None,
+        *,
+        timezone: str = "UTC",
+        generated_at: dt.datetime | None = None,
+        redact: bool = True,
+    ) -> WrittenReport:
+        """Write the report for `period` (default: the latest complete ISO week in the data);
+        returns the path with what the page shows and the headline figures."""
+        from analyzer.report import default_period, write_report
+
+        chosen = period or default_period(self.con, timezone)
+        return write_report(
+            self.con, self.config, chosen, Path(out), generated_at=generated_at, redact=redact
+        )
+
     def report(
         self,
         out: str | Path,
@@ -174,15 +187,10 @@ class Database:
         """
         from analyzer.report import write_report
 
+        chosen = period or Period.between(to_utc_naive(since), to_utc_naive(until))
         return write_report(
-            self,
-            Path(out),
-            since=since,
-            until=until,
-            period=period,
-            generated_at=generated_at,
-            redact=redact,
-        )
+            self.con, self.config, chosen, Path(out), generated_at=generated_at, redact=redact
+        ).path
 
     def close(self) -> None:
         self.con.close()

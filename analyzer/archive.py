@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 
 from analyzer._version import __version__
+from analyzer.metrics import REGISTRY, Metric
 from analyzer.resources import reports_dir
 
 MANIFEST = "archive.json"
@@ -50,10 +51,13 @@ def read_manifest(folder: Path) -> list[ArchiveEntry]:
     return [ArchiveEntry(**e) for e in json.loads(path.read_text(encoding="utf-8"))["reports"]]
 
 
-def _rate(value: Any) -> str:
+ARCHIVED = tuple(m for m in REGISTRY if m.archive)
+
+
+def _shown(m: Metric, value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    return f"{float(value):.1%}"
+    return f"{float(value):.1%}" if m.format == "rate" else f"{int(value):,}"
 
 
 def update(folder: Path, entry: ArchiveEntry, updated_at: str) -> Path:
@@ -73,17 +77,16 @@ def update(folder: Path, entry: ArchiveEntry, updated_at: str) -> Path:
             "label": e.label,
             "file": e.file,
             "range": f"{e.since or '…'} to {e.until or '…'} UTC",
-            "conversations": e.headline.get("conversations", "-"),
-            "bot_resolution_rate": _rate(e.headline.get("bot_resolution_rate")),
-            "handoff_rate": _rate(e.headline.get("handoff_rate")),
-            "abandoned_in_queue_rate": _rate(e.headline.get("abandoned_in_queue_rate")),
-            "friction_rate": _rate(e.headline.get("friction_rate")),
+            "cells": [_shown(m, e.headline.get(m.key)) for m in ARCHIVED],
             "alerts": "; ".join(e.alerts) or "none",
         }
         for e in ordered
     ]
     html = env.get_template("index.html.j2").render(
-        entries=rows, updated_at=updated_at, version=__version__
+        entries=rows,
+        columns=[m.label for m in ARCHIVED],
+        updated_at=updated_at,
+        version=__version__,
     )
     index = folder / INDEX
     write_atomic(index, html)

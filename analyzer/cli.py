@@ -23,12 +23,7 @@ from analyzer.cli_common import (
     InputFormatOption,
     InputTimezoneOption,
     JsonOption,
-    LastWeekOption,
     NoRedactOption,
-    PeriodTimezoneOption,
-    SinceOption,
-    UntilOption,
-    WeekOption,
     handled,
     set_debug,
     to_stdout,
@@ -115,13 +110,46 @@ def load(
     db: DbOption = None,
     config: ConfigOption = None,
     timezone: TimezoneOption = None,
-    as_json: JsonOption = False,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Take a schema field from another column: target=source, e.g."
+            " conversation_id=session_id (repeatable; over [load.columns]).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Load transcripts into the database; bad records go to `rejects`, reloads add nothing."""
     with handled(), open_database(db, config=config) as database:
-        summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths)))
+        summary = database.load(
+            paths,
+            fmt=fmt,
+            timezone=timezone,
+            on_file=_progress(len(paths)),
+            maps=tuple(maps or ()),
+        )
         _clear_progress()
         _print_load(database, summary, as_json)
+
+
+@app.command()
+def init(
+    files: Annotated[list[Path], typer.Argument(help="Export files to inspect.")],
+    out: Annotated[
+        str, typer.Option("--out", "-o", help="Where to write it; - prints it instead.")
+    ] = "handoff.toml",
+) -> None:
+    """Inspect export files and write a commented handoff.toml: format, column and role mapping, [run]."""
+    from analyzer.ingest.init import init_config
+
+    with handled():
+        target = None if out == "-" else Path(out)
+        text = init_config(files, target)
+        if target is None:
+            typer.echo(text, nl=False)
+        else:
+            typer.echo(f"Wrote {target}: check it, then handoff load FILE --config {target}")
 
 
 @app.command()
@@ -133,11 +161,23 @@ def report(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="The HTML file to write; - for standard output.")
     ] = Path("report.html"),
-    week: WeekOption = None,
-    last_week: LastWeekOption = False,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    timezone: PeriodTimezoneOption = None,
+    week: Annotated[str | None, typer.Option(help="An ISO week, e.g. 2026-W47.")] = None,
+    last_week: Annotated[
+        bool, typer.Option("--last-week", help="The last complete ISO week before today.")
+    ] = False,
+    all_data: Annotated[
+        bool, typer.Option("--all", help="All data instead of the latest complete week.")
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option(help="First day or time included (ISO-8601; a date is local).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="First day or time excluded.")] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            help="Where days and weeks begin, and naive input times' zone [default: UTC]."
+        ),
+    ] = None,
     fmt: FormatOption = "auto",
     db: DbOption = None,
     config: ConfigOption = None,
@@ -145,10 +185,20 @@ def report(
     from_dir: Annotated[
         Path | None, typer.Option("--from", help="Results folder written by `handoff spark-run`.")
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the headline figures and verdict as JSON.")
+    ] = False,
 ) -> None:
-    """Write the self-contained HTML report (works offline; one file)."""
+    """Write the self-contained HTML report (works offline; one file) and print its headline
+    figures and verdict. Default period: the latest complete ISO week in the data, beside the
+    week before it; --all for all data."""
     with handled():
         now = dt.datetime.now(dt.UTC)
+        chosen = any((week, last_week, since, until))
+        if all_data and chosen:
+            raise HandoffError(
+                "--all and a period option contradict each other", "give one of them"
+            )
         period = resolve_period(
             week=week,
             last_week_of=now if last_week else None,
@@ -169,12 +219,22 @@ def report(
                 )
                 _clear_progress()
                 typer.echo(render_text.load_summary(summary), err=True)
-            target = Path(scratch_dir) / "report.html" if to_stdout(out) else out
-            written = database.report(target, period=period, generated_at=now, redact=not no_redact)
-            if to_stdout(out):
-                sys.stdout.write(written.read_text(encoding="utf-8"))
+            written = database.write_report(
+                Path(scratch_dir) / "report.html" if to_stdout(out) else out,
+                period if (chosen or all_data) else None,
+                timezone=timezone or "UTC",
+                generated_at=now,
+                redact=not no_redact,
+            )
+            if to_stdout(out):  # the page on stdout; the summary on stderr
+                sys.stdout.write(written.path.read_text(encoding="utf-8"))
+                typer.echo(render_text.report_summary(written.context), err=True)
                 return
-        typer.echo(f"Wrote {written}")
+        if as_json:
+            typer.echo(json.dumps(render_text.report_json(written), indent=2, default=str))
+        else:
+            typer.echo(render_text.report_summary(written.context))
+            typer.echo(f"Wrote {written.path}")
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -253,6 +313,9 @@ def run(
                 f"{result.files_already_loaded} already loaded; {s.loaded} record(s) loaded, "
                 f"{s.duplicates} duplicate(s), {s.rejected} rejected. Report: {result.report}"
             )
+            for entry in s.unreadable:
+                typer.echo(f"Not loaded (will be tried again next run): {entry}")
+            typer.echo(result.summary)
             for alert in result.alerts:
                 typer.echo(f"ALERT: {alert.message}")
             if result.empty:

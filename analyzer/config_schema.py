@@ -15,8 +15,8 @@ from analyzer.errors import ConfigError
 
 # Tables whose keys the user names (alert rules, intents, identifier kinds, vocabulary lists).
 FREE_TABLES = {"alerts", "routing", "identifiers", "asks_for", "vocabulary"}
-# Sub-tables whose keys are passed through as they are (any Spark setting).
-FREE_SUBTABLES = {("spark", "conf")}
+# Sub-tables whose keys the user names: any Spark setting, column and role mappings.
+FREE_SUBTABLES = {("spark", "conf"), ("load", "columns"), ("load", "roles")}
 
 
 def _suggest(name: str, candidates: list[str]) -> str:

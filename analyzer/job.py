@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analyzer import archive
+from analyzer import archive, render_text
 from analyzer.alerts import ALERT_EXIT_CODE, Alert, check
 from analyzer.api import Database, open_database
 from analyzer.config import Config
 from analyzer.errors import ConfigError, LockBusyError
 from analyzer.ingest import LoadSummary, discover
-from analyzer.period import Period, last_week, parse_week
+from analyzer.metrics import headline_values
+from analyzer.period import Period, from_setting
 
 # Exit codes of `handoff run` besides 0 (done) and 1 (error): 3 an alert rule was crossed
 # (analyzer.alerts), 4 the database is held by another run or writer, 5 the period has no
@@ -83,6 +84,8 @@ class RunResult:
     previous: dict[str, Any]
     alerts: list[Alert] = field(default_factory=list)
     empty: bool = False  # the period has no conversations and [run] allow_empty is false
+    summary: str = ""  # the report's headline figures and verdict, for the terminal
+    verdict: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -106,12 +109,14 @@ class RunResult:
             "files_seen": self.files_seen,
             "files_already_loaded": self.files_already_loaded,
             "load": self.load.as_dict(),
+            "unreadable": self.load.unreadable,
             "report": str(self.report),
             "index": str(self.index),
             "headline": clean(self.headline),
             "previous": clean(self.previous),
             "alerts": [a.message for a in self.alerts],
             "empty": self.empty,
+            "verdict": self.verdict,
             "exit_code": self.exit_code,
         }
 
@@ -138,12 +143,6 @@ def database_lock(db_path: Path, wait_seconds: float) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _period(settings: RunSettings, now: dt.datetime) -> Period:
-    if settings.period == "last_week":
-        return last_week(now, settings.timezone)
-    return parse_week(settings.period, settings.timezone)
 
 
 def _new_files(db: Database, files: list[Path]) -> list[Path]:
@@ -174,7 +173,7 @@ def _new_files(db: Database, files: list[Path]) -> list[Path]:
 def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
     settings = RunSettings.from_config(config)
     now = now or dt.datetime.now(dt.UTC)
-    period = _period(settings, now)
+    period = from_setting(settings.period, now, settings.timezone)
     settings.output_dir.mkdir(parents=True, exist_ok=True)
     with database_lock(settings.database, settings.lock_wait_seconds):
         with open_database(
@@ -183,7 +182,8 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
             found = discover(settings.sources)
             fresh = _new_files(db, found.files)
             summary = (
-                db.load(fresh, fmt=settings.format, timezone=settings.timezone)
+                # one unreadable file (a stray manifest.json) must not stop the weekly report
+                db.load(fresh, fmt=settings.format, timezone=settings.timezone, keep_going=True)
                 if fresh
                 else LoadSummary()
             )
@@ -202,12 +202,12 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
                 else {}
             )
             empty = not current.get("conversations")
-            alerts = [] if empty else check(config.alerts, current, previous)
+            alerts = [] if empty else check(config.data.get("alerts", {}), current, previous)
             name = f"handoff-report-{period.slug()}.html"
             report_path = settings.output_dir / name
             tmp = settings.output_dir / f".{name}.tmp"
             try:
-                db.report(tmp, period=period, generated_at=generated_at)
+                written = db.write_report(tmp, period, generated_at=generated_at)
                 os.replace(tmp, report_path)
             finally:
                 tmp.unlink(missing_ok=True)
@@ -221,17 +221,9 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
                 timezone=period.timezone,
                 generated_at=generated_at.isoformat(),
                 headline={
-                    k: current.get(k)
-                    for k in (
-                        "conversations",
-                        "engaged",
-                        "bot_resolution_rate",
-                        "handoff_rate",
-                        "abandoned_in_queue_rate",
-                        "friction_rate",
-                    )
-                    if current.get(k) is not None
-                    and not (isinstance(current.get(k), float) and math.isnan(current[k]))
+                    k: v
+                    for k, v in headline_values(current, archived_only=True).items()
+                    if v is not None
                 },
                 alerts=[a.message for a in alerts],
             ),
@@ -248,4 +240,6 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
         previous=previous,
         alerts=alerts,
         empty=empty and not settings.allow_empty,
+        summary=render_text.report_summary(written.context),
+        verdict=[v.text for v in written.context.verdict],
     )

@@ -13,10 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analyzer.errors import HandoffError
 
-_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
-
-
 Moment = dt.datetime | dt.date | str | None
+
+_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
 
 def to_utc_naive(value: Moment) -> dt.datetime | None:
@@ -54,6 +53,11 @@ def _from_utc(utc: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     return utc.replace(tzinfo=dt.UTC).astimezone(tz).replace(tzinfo=None)
 
 
+def to_local_date(utc: dt.datetime, timezone: str) -> dt.date:
+    """The local calendar day of a naive UTC moment in `timezone`."""
+    return _from_utc(utc, zone(timezone)).date()
+
+
 @dataclass(frozen=True)
 class Period:
     """[since, until) in naive UTC; `label` names it for people; `kind` is week, range or all."""
@@ -75,6 +79,43 @@ class Period:
         length = self.until - self.since
         since = self.since - length
         return Period(since, self.since, _range_label(since, self.since, tz), self.timezone)
+
+    @classmethod
+    def between(cls, since: dt.datetime | None, until: dt.datetime | None) -> Period:
+        """[since, until) in UTC; open on either side for None (both None: all data)."""
+        kind = "all" if since is None and until is None else "range"
+        return cls(since, until, _range_label(since, until, zone("UTC")), "UTC", kind)
+
+    def describe(self) -> str:
+        """The period in words for a report header: "2026-W46 (2026-11-09 to 2026-11-16, UTC,
+        end excluded)", "all data", "from 2026-03-02 (UTC)"."""
+        if self.kind == "all":
+            return "all data"
+        tz = zone(self.timezone)
+        if self.kind == "week" and self.since and self.until:
+            first, last = (_from_utc(v, tz).date() for v in (self.since, self.until))
+            return f"{self.label} ({first} to {last}, {self.timezone}, end excluded)"
+        if self.since is None or self.until is None:
+            return f"{self.label} ({self.timezone})"
+        return f"{self.label} ({self.timezone}, end excluded)"
+
+    def weeks_before(self, count: int) -> tuple[Period, ...]:
+        """The `count` ISO weeks just before this one, oldest first (none unless a week)."""
+        if self.kind != "week" or self.since is None:
+            return ()
+        monday = _from_utc(self.since, zone(self.timezone)).date()
+        return tuple(
+            week_period(monday - dt.timedelta(days=7 * n), self.timezone)
+            for n in range(count, 0, -1)
+        )
+
+    def contains(self, moment: dt.datetime | None) -> bool:
+        """`moment` (naive UTC) falls in [since, until)."""
+        if moment is None:
+            return False
+        return (self.since is None or moment >= self.since) and (
+            self.until is None or moment < self.until
+        )
 
     def slug(self) -> str:
         """A file-name-safe name: 2026-W47, or 2026-11-01_2026-11-08."""
@@ -113,6 +154,22 @@ def last_week(now: dt.datetime, timezone: str = "UTC") -> Period:
     return week_period(today - dt.timedelta(days=7), timezone)
 
 
+def latest_complete_week(last_activity: dt.datetime, timezone: str = "UTC") -> Period:
+    """The latest ISO week the data covers to its end: the week of `last_activity` (naive UTC,
+    the last message in the data) when that reaches its Sunday, else the week before."""
+    tz = zone(timezone)
+    local = _from_utc(last_activity, tz)
+    week = week_period(local.date(), timezone)
+    return (
+        week if local.weekday() == 6 else week_period(local.date() - dt.timedelta(days=7), timezone)
+    )
+
+
+def from_setting(text: str, now: dt.datetime, timezone: str = "UTC") -> Period:
+    """A configured period: "last_week" (the last complete week before `now`) or an ISO week."""
+    return last_week(now, timezone) if text == "last_week" else parse_week(text, timezone)
+
+
 def _parse_bound(text: str, tz: ZoneInfo) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
@@ -132,7 +189,13 @@ def _range_label(since: dt.datetime | None, until: dt.datetime | None, tz: ZoneI
         local = _from_utc(v, tz)
         return local.strftime("%Y-%m-%d" if local.time() == dt.time() else "%Y-%m-%d %H:%M")
 
-    return "all data" if since is None and until is None else f"{show(since)} to {show(until)}"
+    if since is None and until is None:
+        return "all data"
+    if until is None:
+        return f"from {show(since)}"
+    if since is None:
+        return f"before {show(until)}"
+    return f"{show(since)} to {show(until)}"
 
 
 def resolve_period(

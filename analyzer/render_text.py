@@ -49,6 +49,8 @@ def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None 
         lines.append(f"Rejected records (first {len(rejects)}):")
         lines.extend(f"  {path}:{no}: {reason}" for path, no, reason in rejects)
         lines.append('  All of them: handoff query "select * from rejects"')
+    for entry in s.unreadable:
+        lines.append(f"Not loaded {entry}")
     for entry in s.not_transcripts:
         lines.append(f"Skipped (not a transcript) {entry}")
     if s.skipped:
@@ -108,3 +110,68 @@ def table(df: pd.DataFrame, fmt: str) -> str:
         if shown[name].dtype == object or pd.api.types.is_string_dtype(shown[name]):
             shown[name] = pd.Series([safe(v) for v in shown[name]], index=shown.index, dtype=object)
     return str(shown.to_string(index=False, na_rep=""))
+    return str(df.to_string(index=False, na_rep=""))
+
+
+def _plain(text: object) -> str:
+    """Text from the data made safe for a terminal: control characters (escape sequences,
+    carriage returns) become spaces."""
+    return "".join(c if c.isprintable() else " " for c in str(text))
+
+
+def report_summary(ctx: Any) -> str:
+    """The report's headline figures and verdict for the terminal (and cron mail).
+
+    `ctx` is an `analyzer.report.ReportContext`.
+    """
+    lines = [f"Period: {_plain(ctx.period)}"]
+    if ctx.previous_period:
+        lines.append(f"Compared with: {_plain(ctx.previous_period)}")
+    if ctx.empty:
+        lines.append(_plain(ctx.database_summary))
+        return "\n".join(lines)
+    for banner in ctx.banners:
+        lines.append(f"Note: {_plain(banner.text)}")
+    width = max(len(t.label) for t in ctx.tiles) if ctx.tiles else 0
+    for t in ctx.tiles:
+        change = ""
+        if t.change is not None:
+            delta = f" {t.change.delta}" if t.change.delta else ""
+            change = f"  (previous {t.change.previous}{delta}, {t.change.verdict})"
+        note = f"  [{_plain(t.note)}]" if t.note else ""
+        lines.append(f"  {t.label:<{width}}  {_plain(t.value):>20}{change}{note}")
+    lines.append("Verdict:")
+    lines.extend(f"  - {_plain(v.text)}" for v in ctx.verdict)
+    return "\n".join(lines)
+
+
+def report_json(written: Any) -> dict[str, Any]:
+    """The report's summary as JSON-ready values: period, headline and previous figures (None
+    when undefined), tiles as shown, verdict sentences. `written` is a `WrittenReport`."""
+    ctx = written.context
+    return {
+        "report": str(written.path),
+        "period": ctx.period,
+        "previous_period": ctx.previous_period or None,
+        "headline": written.headline,
+        "previous": written.previous,
+        "tiles": [
+            {
+                "key": t.key,
+                "label": t.label,
+                "value": t.value,
+                "detail": t.detail,
+                "note": t.note,
+                "change": None
+                if t.change is None
+                else {
+                    "previous": t.change.previous,
+                    "delta": t.change.delta,
+                    "verdict": t.change.verdict,
+                },
+            }
+            for t in ctx.tiles
+        ],
+        "verdict": [v.text for v in ctx.verdict],
+        "banners": [b.text for b in ctx.banners],
+    }

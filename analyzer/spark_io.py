@@ -218,7 +218,7 @@ def load_events(
     engine.register(
         "events",
         spark.sql(
-            "SELECT * EXCEPT (reject_reason, raw, _n) FROM ("
+            "SELECT * EXCEPT (reject_reason, raw, time_note, _n) FROM ("
             " SELECT *, row_number() OVER (PARTITION BY conversation_id, message_id"
             "  ORDER BY source_file, record_no) AS _n"
             " FROM normalized WHERE reject_reason IS NULL) WHERE _n = 1"

@@ -78,30 +78,30 @@ def spark_run(
         "SELECT f.*, c.week FROM friction_flags f JOIN conversations_out c USING (conversation_id)",
         by_week=True,
     )
-    # The report's drill-down order (queries/report/flagged_conversations.sql), kept per week: any
-    # report over whole weeks finds its worst conversations' messages here.
+    # The report's drill-down ranking (queries/report/flagged_conversations.sql), kept per week:
+    # any report over whole weeks finds its worst conversations' messages here.
+    weights = engine.fetch(query("metrics", "friction_cost"), {"since": None, "until": None})
+    ranking = {
+        "since": None,
+        "until": None,
+        "max_conversations": int(drilldown_per_week),
+        "per_week": True,
+        "severity_flags": [str(f) for f in weights["flag"]],
+        "severity_weights": [float(h) for h in weights["harm"].fillna(0.0)],
+    }
+    engine.register(
+        "drilldown_ranked", engine.frame(query("report", "flagged_conversations"), ranking)
+    )
     write(
         "drilldown_turns",
-        f"""
-        WITH counted AS (
-            SELECT conversation_id, count(DISTINCT flag) AS flag_count
-            FROM friction_flags GROUP BY conversation_id
-        ),
-        ranked AS (
-            SELECT c.conversation_id, row_number() OVER (
-                PARTITION BY c.week
-                ORDER BY f.flag_count DESC, c.wait_seconds DESC NULLS LAST, c.started_at,
-                         c.conversation_id) AS n
-            FROM conversations_out c JOIN counted f USING (conversation_id)
-        )
+        """
         SELECT t.*, c.week FROM turns t
-        JOIN ranked r USING (conversation_id)
+        JOIN drilldown_ranked r USING (conversation_id)
         JOIN conversations_out c USING (conversation_id)
-        WHERE r.n <= {int(drilldown_per_week)}
         """,
         by_week=True,
     )
-    bounds = {"since": None, "until": None, "timezone": "UTC"}
+    bounds = {"since": None, "until": None, "timezone": "UTC", **config.sql_params()}
     for name in METRICS:
         df = engine.frame(query("metrics", name), bounds)
         df.coalesce(1).write.mode("overwrite").parquet(f"{out}/{name}")

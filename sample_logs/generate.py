@@ -11,6 +11,7 @@ tests/fixtures/sample_truth.csv. Standard library only; same script -> same byte
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import random
 from collections import Counter
@@ -519,6 +520,7 @@ class Plan:
     special: bool = False
     start: datetime = datetime(YEAR, 1, 1, tzinfo=UTC)
     cid: str = ""
+    customer: str = ""
 
     @property
     def handoff_outcome(self) -> str:
@@ -635,6 +637,7 @@ class Conv:
         pid: str = "",
         intent: str = "",
         csat: int | None = None,
+        meta: dict[str, object] | None = None,
     ) -> None:
         if self.records:
             lo, hi = gap or GAPS["event" if event else role]
@@ -657,9 +660,12 @@ class Conv:
             rec["text"] = text
         if not self.records:
             version = BOT_VERSIONS[self.plan.start >= VERSION_SWITCH]
+            rec["customer_id"] = self.plan.customer
             rec["metadata"] = {"bot_version": version, "locale": self.locale}
         elif csat is not None:
             rec["metadata"] = {"csat": csat}
+        elif meta:
+            rec["metadata"] = meta
         self.records.append(rec)
         self.times.append(self.t)
 
@@ -672,10 +678,13 @@ class Conv:
         queue: str = "",
         pid: str = "",
         csat: int | None = None,
+        meta: dict[str, object] | None = None,
     ) -> None:
         """A platform event; plain text logs have none."""
         if self.plan.events:
-            self.add("system", text, event=name, gap=gap, queue=queue, pid=pid, csat=csat)
+            self.add(
+                "system", text, event=name, gap=gap, queue=queue, pid=pid, csat=csat, meta=meta
+            )
 
     def jump(self, at: datetime) -> None:
         """Let the next record (with gap 1) land at `at`, or just after the previous one."""
@@ -880,6 +889,7 @@ class Conv:
             asked,
             rng.choice(lead) if trigger != "ask" else "",
             notice="missing_transition" not in f,
+            reason=f"routing rule: {self.intent} goes to a person" if trigger == "routed" else "",
         )
         if "handoff_failed" in f:
             self.failed()
@@ -892,7 +902,9 @@ class Conv:
         else:
             self.agent_phase(first_queue)
 
-    def handoff(self, queue: str, requested: bool, lead: str = "", notice: bool = True) -> None:
+    def handoff(
+        self, queue: str, requested: bool, lead: str = "", notice: bool = True, reason: str = ""
+    ) -> None:
         if requested:
             self.ev("handoff_requested")
         n0 = len(self.records)
@@ -901,7 +913,9 @@ class Conv:
         notice_first = notice and self.rng.random() < 0.5
         if notice_first:
             self.add(role, text)
-        self.ev("handoff_initiated", queue=queue)
+        self.ev(
+            "handoff_initiated", queue=queue, meta={"handoff_reason": reason} if reason else None
+        )
         if notice and not notice_first:
             self.add(role, text)
         self.ev("queued", queue=queue)
@@ -1070,19 +1084,76 @@ def assign_times(rng: random.Random, plans: list[Plan]) -> None:
         p.start = monday + timedelta(days=day, hours=hour, seconds=rng.randrange(3600))
 
 
+RECONTACT_DAYS = 7
+# Chance that the customer comes back within a week: friction and abandonment bring people back.
+COME_BACK = {"abandoned": 0.45, "friction": 0.4, "assumed": 0.15, "clean": 0.1, "confirmed": 0.05}
+
+
+def _come_back(p: Plan) -> float:
+    if p.outcome == "abandoned":
+        return COME_BACK["abandoned"]
+    if p.outcome == "handed_off":
+        return COME_BACK["friction" if p.flags else "clean"]
+    if p.outcome == "bot_resolved":
+        return COME_BACK[p.resolution]
+    return 0.0
+
+
+def assign_customers(plans: list[Plan]) -> None:
+    """Every conversation a customer; some customers come back within a few days (more often
+    after friction), the rest are new. A separate seeded stream keeps the transcripts as before."""
+    rng = random.Random(SEED + 1)
+    taken: set[int] = set()
+    for i, p in enumerate(plans):
+        if not p.customer:
+            p.customer = f"cust-{rng.randrange(16**6):06x}"
+        if rng.random() >= _come_back(p):
+            continue
+        later = [
+            j
+            for j in range(i + 1, len(plans))
+            if j not in taken
+            and timedelta(hours=2) < plans[j].start - p.start < timedelta(days=RECONTACT_DAYS - 1)
+            and plans[j].outcome != "unengaged"
+        ]
+        if later:
+            j = rng.choice(later[:40])
+            taken.add(j)
+            plans[j].customer = p.customer
+
+
+def recontacts(plans: list[Plan], ended: dict[str, datetime]) -> set[str]:
+    """Conversations whose customer started another within RECONTACT_DAYS after they ended."""
+    by_customer: dict[str, list[Plan]] = {}
+    for p in plans:
+        by_customer.setdefault(p.customer, []).append(p)
+    back = set()
+    for group in by_customer.values():
+        group.sort(key=lambda p: (p.start, p.cid))
+        for a, b in itertools.pairwise(group):
+            if (b.start - ended[a.cid]).total_seconds() <= RECONTACT_DAYS * 86400:
+                back.add(a.cid)
+    return back
+
+
 def main() -> None:
     rng = random.Random(SEED)
     pools = make_pools(rng)
     plans = make_plans(rng)
     assign_times(rng, plans)
     plans.sort(key=lambda p: p.start)
+    assign_customers(plans)
+    ended: dict[str, datetime] = {}
     weeks: dict[str, list[str]] = {}
     for i, plan in enumerate(plans, 1):
         plan.cid = f"conv-{i:06d}"
         iso = plan.start.isocalendar()
         lines = weeks.setdefault(f"{iso.year}-W{iso.week:02d}", [])
-        for rec in Conv(plan, pools).build():
+        conv = Conv(plan, pools)
+        for rec in conv.build():
             lines.append(json.dumps(rec, ensure_ascii=False) + "\n")
+        ended[plan.cid] = conv.times[-1]
+    back = recontacts(plans, ended)
     for old in HERE.glob("*.jsonl"):
         old.unlink()
     for week, lines in sorted(weeks.items()):
@@ -1090,10 +1161,28 @@ def main() -> None:
     TRUTH_PATH.parent.mkdir(parents=True, exist_ok=True)
     with TRUTH_PATH.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh, lineterminator="\n")
-        out.writerow(["conversation_id", "outcome", "handoff_outcome", "flags", "resolution"])
+        out.writerow(
+            [
+                "conversation_id",
+                "outcome",
+                "handoff_outcome",
+                "flags",
+                "resolution",
+                "customer_id",
+                "recontacted",
+            ]
+        )
         for p in plans:
             out.writerow(
-                [p.cid, p.outcome, p.handoff_outcome, ";".join(sorted(p.flags)), p.resolution]
+                [
+                    p.cid,
+                    p.outcome,
+                    p.handoff_outcome,
+                    ";".join(sorted(p.flags)),
+                    p.resolution,
+                    p.customer,
+                    str(p.cid in back).lower(),
+                ]
             )
     print(
         f"{len(plans)} conversations, {sum(map(len, weeks.values()))} records, "

@@ -16,6 +16,7 @@ from tests.conftest import FIXTURES, SAMPLE_LOGS
 runner = CliRunner()
 COMMANDS = [
     "load",
+    "init",
     "report",
     "query",
     "show",
@@ -150,6 +151,37 @@ def test_report_from_sample_logs_in_one_command(tmp_path: Path) -> None:
     assert out.exists() and out.stat().st_size < 6_000_000
     assert "Wrote" in stdout and "records read" in err
     assert not (tmp_path / "handoff.duckdb").exists()  # a scratch database, nothing left behind
+    # the default period is the latest complete week in the data, beside the week before
+    assert "Period: 2026-W46 (2026-11-09 to 2026-11-16, UTC, end excluded)" in stdout
+    assert "Compared with: 2026-W45" in stdout
+    assert "Graceful handoff rate" in stdout and "Verdict:" in stdout
+    html = out.read_text(encoding="utf-8")
+    assert 'id="verdict"' in html and "2026-W46" in html
+
+
+def test_report_json_and_all_data(tmp_path: Path) -> None:
+    code, stdout, err = invoke(
+        "report", str(SAMPLE_LOGS), "--out", str(tmp_path / "r.html"), "--json"
+    )
+    assert code == 0, err
+    summary = json.loads(stdout)
+    assert summary["period"].startswith("2026-W46")
+    assert summary["headline"]["conversations"] == 171
+    assert summary["previous"]["conversations"] == 165
+    assert 3 <= len(summary["verdict"]) <= 5
+    assert {t["key"] for t in summary["tiles"]} >= {
+        "graceful_handoff_rate",
+        "durable_resolution_rate",
+    }
+    code, stdout, err = invoke(
+        "report", str(SAMPLE_LOGS), "--out", str(tmp_path / "a.html"), "--all", "--json"
+    )
+    assert code == 0, err
+    every = json.loads(stdout)
+    assert every["period"] == "all data" and every["previous"] == {}
+    assert every["headline"]["conversations"] == 1200
+    code, _, err = invoke("report", str(SAMPLE_LOGS), "--all", "--week", "2026-W45")
+    assert code == 1 and err.startswith("Error: --all and a period option")
 
 
 def test_report_from_existing_database(db_path: Path, tmp_path: Path) -> None:

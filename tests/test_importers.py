@@ -271,7 +271,8 @@ def test_real_tau_bench_handed_off_is_48(db: Database) -> None:
         ("bot-framework", "botframework", 73),
         ("rasa", "rasa", 4),
         ("abcd", "abcd", 72),
-        ("ibm-twitter-customer-care", "twitter_care", 686),
+        # 686 dialogue turns and 525 held-out agent answers (agentURL.url_utterance)
+        ("ibm-twitter-customer-care", "twitter_care", 1211),
     ],
 )
 def test_real_sample_folders(db: Database, folder: str, fmt: str, records: int) -> None:
@@ -279,6 +280,24 @@ def test_real_sample_folders(db: Database, folder: str, fmt: str, records: int) 
     s = db.load([SAMPLES / folder])
     assert {f.format for f in s.files} == {fmt}
     assert (s.read, s.rejected) == (records, 0)
+
+
+@needs_samples
+def test_twitter_threads_end_on_the_held_out_agent_answer(db: Database) -> None:
+    assert SAMPLES is not None
+    db.load([SAMPLES / "ibm-twitter-customer-care" / "dev.json"])
+    last = db.con.execute(
+        """SELECT role, count(*) FROM (
+               SELECT conversation_id, arg_max(role, record_no) AS role FROM events GROUP BY 1)
+           GROUP BY 1"""
+    ).fetchall()
+    assert last == [("agent", 525)]
+    first = db.con.execute(
+        """SELECT "timestamp", text FROM events
+           WHERE conversation_id = 'LgwAXtbbEm0mBvDrGmjk' AND role = 'agent'"""
+    ).fetchall()
+    # conversationDateTime 17:31:32 + duration 01:26:55
+    assert [(str(t), x[:20]) for t, x in first] == [("2020-04-01 18:58:27", "@CinVakas Thanks for")]
 
 
 @needs_samples

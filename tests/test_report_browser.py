@@ -143,7 +143,8 @@ class Browser:
             if msg.get("id") == self.next_id:
                 if "error" in msg:
                     raise RuntimeError(f"{method}: {msg['error']}")
-                return msg.get("result", {})
+                result: dict[str, Any] = msg.get("result", {})
+                return result
             if "method" in msg:
                 self.events.append(msg)
 
@@ -199,9 +200,11 @@ class Browser:
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Browser]:
     profile = tmp_path / "profile"
+    chromium = _chromium()
+    assert chromium is not None  # the module is skipped without one
     proc = subprocess.Popen(
         [
-            _chromium(),
+            chromium,
             *OFFLINE_FLAGS,
             f"--user-data-dir={profile}",
             "--remote-debugging-port=0",
@@ -245,7 +248,7 @@ def test_report_works_offline_in_chromium(browser: Browser, tmp_path: Path) -> N
     db = build(tmp_path, conversations=240, hostile=True)
     flag_handed_off(db, hostile=True)
     add_flags(db, [("c00004", "misroute", "c00004-m2", "see +44 7700 900123", 1.0)])
-    page = report.write_report(db, tmp_path / "report.html", generated_at=GENERATED_AT)
+    page = db.report(tmp_path / "report.html", generated_at=GENERATED_AT)
     browser.load(page.as_uri())
     drawn = browser.until(f"{CHARTS_DRAWN} >= {len(report.CHART_IDS)} && {CHARTS_DRAWN}")
     assert drawn >= len(report.CHART_IDS)
@@ -362,4 +365,54 @@ def test_large_report_size_and_load_time(browser: Browser, tmp_path: Path) -> No
         f"{seconds:.2f} s, charts drawn after {charts:.2f} s ({drawn} plot surfaces)"
     )
     assert size < report.SIZE_LIMIT
+    assert browser.errors() == []
+
+
+def test_weekly_report_verdict_small_multiples_and_print(browser: Browser, tmp_path: Path) -> None:
+    """The sample's default weekly report: verdict on top, one small chart per flag, and printed
+    pages that keep charts whole without toolbars. Screenshots and pages stay in tmp_path."""
+    db = analyzer.open_database(memory=True)
+    db.load([Path(__file__).resolve().parent.parent / "sample_logs"])
+    page = db.write_report(tmp_path / "weekly.html", generated_at=GENERATED_AT).path
+    browser.load(page.as_uri())
+    assert browser.until(f"{CHARTS_DRAWN} >= {len(report.CHART_IDS)}")
+    lines = browser.js("document.querySelectorAll('#verdict li').length")
+    assert 3 <= lines <= 5
+    top = browser.js("document.getElementById('verdict').getBoundingClientRect().top")
+    assert top < 600  # on the first screen
+    flags = browser.js(
+        "document.querySelectorAll('#chart-flag-week .subplot.xy, #chart-flag-week g.cartesianlayer > g.subplot').length"
+    )
+    assert flags >= 8
+    shot = browser.call("Page.captureScreenshot", format="png")
+    (tmp_path / "weekly.png").write_bytes(base64.b64decode(shot["data"]))
+    # The print layout: one column, no chart toolbars or filters, sections on new pages,
+    # charts and tiles never split.
+    browser.call("Emulation.setEmulatedMedia", media="print")
+    printed = browser.js("""(() => {
+        const style = (sel) => getComputedStyle(document.querySelector(sel));
+        const bar = document.querySelector('.modebar-container');
+        return {charts: style('.charts').display, split: style('.split').display,
+                toolbar: bar ? getComputedStyle(bar).display : 'none',
+                toc: style('.toc').display, breakBefore: style('#trends').breakBefore,
+                chartInside: style('.chart').breakInside, tileInside: style('.tile').breakInside};
+    })()""")
+    assert printed == {
+        "charts": "block",
+        "split": "block",
+        "toolbar": "none",
+        "toc": "none",
+        "breakBefore": "page",
+        "chartInside": "avoid",
+        "tileInside": "avoid",
+    }
+    pdf = browser.call("Page.printToPDF", printBackground=True, preferCSSPageSize=True)
+    out = tmp_path / "weekly.pdf"
+    out.write_bytes(base64.b64decode(pdf["data"]))
+    assert out.stat().st_size > 10_000
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "50", str(out), str(tmp_path / "page")], check=True
+        )
+        assert list(tmp_path.glob("page-*.png"))
     assert browser.errors() == []

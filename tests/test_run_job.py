@@ -42,6 +42,7 @@ def test_twice_in_a_row_adds_nothing_and_writes_the_same_report(tmp_path: Path) 
     report = tmp_path / "site" / "handoff-report-2026-W45.html"
     assert first["report"] == str(report) and first["load"]["loaded"] > 1000
     assert first["headline"]["conversations"] == 165  # sample_logs week 45
+    assert 3 <= len(first["verdict"]) <= 5  # cron mail carries the verdict
     before = report.read_bytes()
     code, second = _run(cfg)
     assert code == 0
@@ -88,7 +89,7 @@ def test_failure_half_way_leaves_the_archive_intact(
 
     import analyzer.report
 
-    def broken(db: object, out: Path, **kwargs: object) -> Path:
+    def broken(con: object, config: object, period: object, out: Path, **kwargs: object) -> Path:
         out.write_text("<html>half a rep")
         raise RuntimeError("disk full")
 
@@ -168,3 +169,24 @@ def test_run_waits_for_a_load_that_holds_the_database(tmp_path: Path) -> None:
         assert time.monotonic() - started > 0.5  # it waited for the writer
     finally:
         writer.wait(timeout=30)
+
+
+def test_unreadable_files_are_named_and_the_report_is_still_written(tmp_path: Path) -> None:
+    cfg = _setup(tmp_path)
+    exports = tmp_path / "exports"
+    (exports / "manifest.json").write_text('{"exported": "2026-11-09", "files": 2}')
+    (exports / "broken.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    with (exports / "2026-W45.jsonl").open("a") as fh:
+        fh.write('{"conversation_id": "x", "timestamp": "epoch", "role": "bot"}\n')
+    code, out = _run(cfg)
+    assert code == 0, out
+    assert (tmp_path / "site" / "handoff-report-2026-W45.html").is_file()
+    assert out["headline"]["conversations"] == 165
+    assert out["load"]["rejected"] == 1
+    named = " | ".join(out["unreadable"])
+    assert "manifest.json" in named and "broken.jsonl" in named and len(out["unreadable"]) == 2
+    # left out of the loads log, so the next run tries them again (and names them again)
+    code, again = _run(cfg)
+    assert code == 0 and len(again["unreadable"]) == 2 and again["load"]["loaded"] == 0
+    text = runner.invoke(app, ["run", "--config", str(cfg)]).stdout
+    assert "Not loaded (will be tried again next run):" in text and "manifest.json" in text

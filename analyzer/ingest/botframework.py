@@ -22,7 +22,7 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.ingest import platform
-from analyzer.ingest.formats import Format, register
+from analyzer.ingest.base import Format
 
 NAME = "botframework"
 
@@ -103,7 +103,8 @@ SELECT $file, $fmt, m.rec,
         'platform_outcome', m.outcome,
         'metadata', json_object(
             'activity_type', m.typ, 'name', m.ename, 'value_type', m.vtype,
-            'from_name', m.a -> 'from' ->> 'name', 'reply_to_id', m.reply_to),
+            'from_name', m.a -> 'from' ->> 'name', 'reply_to_id', m.reply_to,
+            'customer_id', CASE WHEN m.role = 'customer' THEN m.a -> 'from' ->> 'id' END),
         -- the Transcript attachment of handoff.initiate repeats earlier turns: not kept twice
         'source_record', CASE WHEN m.event = 'handoff_initiated'
                               THEN json_merge_patch(m.a, '{{"attachments": null}}') ELSE m.a END
@@ -159,4 +160,4 @@ def sniff(path: Path, head: bytes) -> bool:
     return activity and (platform.head_starts(head, "[") or platform.head_starts(head, "{"))
 
 
-register(Format(NAME, "Bot Framework .transcript (JSON array of Activities)", stage, sniff))
+FORMAT = Format(NAME, "Bot Framework .transcript (JSON array of Activities)", stage, sniff)

@@ -17,7 +17,7 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.ingest import platform
-from analyzer.ingest.formats import Format, register
+from analyzer.ingest.base import Format
 
 NAME = "connect"
 
@@ -132,12 +132,10 @@ def sniff(path: Path, head: bytes) -> bool:
     )
 
 
-register(
-    Format(
-        NAME,
-        "Amazon Connect chat transcript or Contact Lens chat output",
-        stage,
-        sniff,
-        finish=finish,
-    )
+FORMAT = Format(
+    NAME,
+    "Amazon Connect chat transcript or Contact Lens chat output",
+    stage,
+    sniff,
+    finish=finish,
 )

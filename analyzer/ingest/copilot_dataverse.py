@@ -15,8 +15,8 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.ingest import platform
+from analyzer.ingest.base import Format
 from analyzer.ingest.botframework import activity_records
-from analyzer.ingest.formats import Format, register
 
 NAME = "copilot_dataverse"
 
@@ -80,4 +80,4 @@ def sniff(path: Path, head: bytes) -> bool:
     )
 
 
-register(Format(NAME, "Copilot Studio Dataverse conversationtranscript rows (JSON)", stage, sniff))
+FORMAT = Format(NAME, "Copilot Studio Dataverse conversationtranscript rows (JSON)", stage, sniff)

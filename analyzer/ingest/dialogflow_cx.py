@@ -26,7 +26,7 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.ingest import platform
-from analyzer.ingest.formats import Format, register
+from analyzer.ingest.base import Format
 
 NAME = "dialogflow_cx"
 
@@ -149,12 +149,10 @@ def sniff(path: Path, head: bytes) -> bool:
     )
 
 
-register(
-    Format(
-        NAME,
-        "Dialogflow CX interaction logs exported from BigQuery (JSON Lines)",
-        stage,
-        sniff,
-        finish=finish,
-    )
+FORMAT = Format(
+    NAME,
+    "Dialogflow CX interaction logs exported from BigQuery (JSON Lines)",
+    stage,
+    sniff,
+    finish=finish,
 )

@@ -1,106 +1,15 @@
-"""The registry of input formats: how each is recognised and staged."""
+"""The format type and the registry, under their former names (see base.py and registry.py)."""
 
-from __future__ import annotations
+from analyzer.ingest.base import Finisher, Format, Sniffer, Stager, read_head
+from analyzer.ingest.registry import FORMATS, REGISTRY, detect_format
 
-import gzip
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-
-import duckdb
-
-from analyzer.config import Config
-from analyzer.errors import InputFileError
-from analyzer.ingest import canonical
-
-# A stager writes the records of one file into the temp table `staged` (see canonical.STAGED_DDL).
-Stager = Callable[[duckdb.DuckDBPyConnection, Path, Config], None]
-# A sniffer looks at the file name and its first bytes (decompressed) and says whether it is its format.
-Sniffer = Callable[[Path, bytes], bool]
-# A finisher runs once after every file of its format is staged: a format whose stager only
-# collects documents (platform.stage_document / stage_lines) builds all its records here.
-Finisher = Callable[[duckdb.DuckDBPyConnection, Config], None]
-
-
-@dataclass(frozen=True)
-class Format:
-    name: str
-    description: str
-    stage: Stager
-    sniff: Sniffer
-    # Set for a recognised file that holds no transcript: the load skips it, saying this.
-    skip: str = ""
-    finish: Finisher | None = None
-
-
-def _ends(path: Path, *suffixes: str) -> bool:
-    name = path.name.lower().removesuffix(".gz")
-    return any(name.endswith(s) for s in suffixes)
-
-
-def _looks_like_jsonl(path: Path, head: bytes) -> bool:
-    first = head.lstrip()[:1]
-    if _ends(path, ".jsonl", ".ndjson"):
-        return True
-    # A .json file of one object per line (not an array, not one pretty-printed object).
-    lines = [ln for ln in head.splitlines() if ln.strip()]
-    return first == b"{" and len(lines) > 1 and all(ln.strip().startswith(b"{") for ln in lines[:3])
-
-
-FORMATS: dict[str, Format] = {
-    "jsonl": Format(
-        "jsonl",
-        "canonical schema, one JSON object per line",
-        canonical.stage_jsonl,
-        _looks_like_jsonl,
-    ),
-    "csv": Format(
-        "csv",
-        "canonical schema, CSV with a header row",
-        canonical.stage_csv,
-        lambda p, h: _ends(p, ".csv", ".tsv"),
-    ),
-    "parquet": Format(
-        "parquet",
-        "canonical schema, Parquet",
-        canonical.stage_parquet,
-        lambda p, h: h.startswith(b"PAR1"),
-    ),
-}
-
-
-def read_head(path: Path, size: int = 65536) -> bytes:
-    try:
-        if path.name.lower().endswith(".gz"):
-            with gzip.open(path, "rb") as fh:
-                return fh.read(size)
-        with path.open("rb") as fh:
-            return fh.read(size)
-    except (OSError, EOFError) as exc:
-        raise InputFileError(
-            f"{path}: cannot read the file ({exc})", "check it is not truncated"
-        ) from exc
-
-
-def detect_format(path: Path, forced: str = "auto") -> Format:
-    """The format of `path`: `forced` when given, else the first registered format that sniffs it."""
-    if forced != "auto":
-        if forced not in FORMATS:
-            raise InputFileError(
-                f"unknown format {forced!r}", f"use one of: auto, {', '.join(FORMATS)}"
-            )
-        return FORMATS[forced]
-    head = read_head(path)
-    # Platform formats first: they are more specific than the canonical ones.
-    for fmt in sorted(FORMATS.values(), key=lambda f: f.name in ("jsonl", "csv", "parquet")):
-        if fmt.sniff(path, head):
-            return fmt
-    raise InputFileError(
-        f"{path}: cannot tell which format this file is",
-        f"pass --format with one of: {', '.join(FORMATS)}",
-    )
-
-
-def register(fmt: Format) -> None:
-    """Add a platform format (called by the importer modules)."""
-    FORMATS[fmt.name] = fmt
+__all__ = [
+    "FORMATS",
+    "REGISTRY",
+    "Finisher",
+    "Format",
+    "Sniffer",
+    "Stager",
+    "detect_format",
+    "read_head",
+]

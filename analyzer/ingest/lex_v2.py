@@ -22,7 +22,7 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.ingest import platform
-from analyzer.ingest.formats import Format, register
+from analyzer.ingest.base import Format
 
 NAME = "lex_v2"
 
@@ -149,12 +149,10 @@ def sniff(path: Path, head: bytes) -> bool:
     ) and not platform.head_has(head, platform.key("Transcript"))
 
 
-register(
-    Format(
-        NAME,
-        "Amazon Lex V2 conversation logs (JSON Lines, or a CloudWatch export)",
-        stage,
-        sniff,
-        finish=finish,
-    )
+FORMAT = Format(
+    NAME,
+    "Amazon Lex V2 conversation logs (JSON Lines, or a CloudWatch export)",
+    stage,
+    sniff,
+    finish=finish,
 )

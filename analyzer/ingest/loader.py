@@ -11,10 +11,12 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.errors import InputFileError
-from analyzer.ingest.canonical import STAGED_DDL
+from analyzer.ingest import canonical, lines
+from analyzer.ingest.canonical import STAGED_DDL, STAGED_LINES_DDL
 from analyzer.ingest.formats import Finisher, detect_format
+from analyzer.ingest.mapping import DEFAULT_MAP, ColumnMap
 from analyzer.ingest.platform import DOCUMENTS_DDL
-from analyzer.sql import bind, query
+from analyzer.sql import query
 
 
 @dataclass(frozen=True)
@@ -26,15 +28,32 @@ class FileSummary:
     duplicates: int
     rejected: int
     untimed: int = 0  # records read without a time (formats such as LLM chat messages)
+    # local times in a daylight-saving change (see docs/loading.md, "Times")
+    ambiguous_times: int = 0
+    nonexistent_times: int = 0
+    reader: str = "fast"  # "fast" (DuckDB's reader) or "lines" (the line reader)
 
     @property
     def note(self) -> str:
         """What a reader of the summary should know about this file, or ""."""
+        notes = []
         if self.untimed and self.untimed == self.read - self.rejected:
-            return "this file has no times: the file's order is kept, waits are not measured"
-        if self.untimed:
-            return f"{self.untimed} record(s) have no time: the file's order is kept for them"
-        return ""
+            notes.append("this file has no times: the file's order is kept, waits are not measured")
+        elif self.untimed:
+            notes.append(
+                f"{self.untimed} record(s) have no time: the file's order is kept for them"
+            )
+        if self.ambiguous_times:
+            notes.append(
+                f"{self.ambiguous_times} local time(s) fall in the hour repeated when clocks go"
+                " back: read as the second (standard-time) one"
+            )
+        if self.nonexistent_times:
+            notes.append(
+                f"{self.nonexistent_times} local time(s) fall in the hour skipped when clocks go"
+                " forward: moved forward by the gap"
+            )
+        return "; ".join(notes)
 
 
 @dataclass(frozen=True)
@@ -43,6 +62,8 @@ class LoadSummary:
 
     files: list[FileSummary] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # Files left out because they are not their format at all (with keep_going): "<path>: <why>".
+    unreadable: list[str] = field(default_factory=list)
     # Files recognised as something other than a transcript: "<path>: <what it is>".
     not_transcripts: list[str] = field(default_factory=list)
 
@@ -62,6 +83,14 @@ class LoadSummary:
     def rejected(self) -> int:
         return sum(f.rejected for f in self.files)
 
+    @property
+    def ambiguous_times(self) -> int:
+        return sum(f.ambiguous_times for f in self.files)
+
+    @property
+    def nonexistent_times(self) -> int:
+        return sum(f.nonexistent_times for f in self.files)
+
     def as_dict(self) -> dict[str, object]:
         return {
             "files": len(self.files),
@@ -69,6 +98,8 @@ class LoadSummary:
             "loaded": self.loaded,
             "duplicates": self.duplicates,
             "rejected": self.rejected,
+            "ambiguous_times": self.ambiguous_times,
+            "nonexistent_times": self.nonexistent_times,
         }
 
 
@@ -88,6 +119,18 @@ def _file_facts(path: Path) -> tuple[int, dt.datetime]:
     return st.st_size, dt.datetime.fromtimestamp(st.st_mtime, dt.UTC).replace(tzinfo=None)
 
 
+@dataclass(frozen=True)
+class Staging:
+    """A load's records, read and normalised into the temp table `normalized`, not yet written."""
+
+    loaded_at: dt.datetime
+    formats: dict[str, str]  # path -> format, for the files read
+    readers: dict[str, str]  # path -> "fast" or "lines"
+    files: list[Path]
+    not_transcripts: list[str]
+    unreadable: list[str] = field(default_factory=list)
+
+
 def load_files(
     con: duckdb.DuckDBPyConnection,
     files: list[Path],
@@ -97,59 +140,228 @@ def load_files(
     timezone: str | None = None,
     now: dt.datetime | None = None,
     on_file: Callable[[Path], None] | None = None,
+    maps: tuple[str, ...] = (),
+    keep_going: bool = False,
 ) -> LoadSummary:
-    """Stage and insert `files`. Call inside a transaction: an InputFileError aborts the load."""
+    """Read and insert `files` (read_files, then write_files)."""
+    staging = read_files(
+        con,
+        files,
+        config,
+        fmt=fmt,
+        timezone=timezone,
+        now=now,
+        on_file=on_file,
+        maps=maps,
+        keep_going=keep_going,
+    )
+    return write_files(con, staging)
+
+
+def read_files(
+    con: duckdb.DuckDBPyConnection,
+    files: list[Path],
+    config: Config,
+    *,
+    fmt: str = "auto",
+    timezone: str | None = None,
+    now: dt.datetime | None = None,
+    on_file: Callable[[Path], None] | None = None,
+    maps: tuple[str, ...] = (),
+    keep_going: bool = False,
+) -> Staging:
+    """Read every record of `files` into the temp table `normalized`; the database is untouched.
+
+    Run it outside a transaction: a fast read that fails is then retried with the line reader.
+    An InputFileError means a file is not its format at all (nothing was written); with
+    `keep_going` such a file is left out and named in `Staging.unreadable` instead.
+    """
     loaded_at = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
     tz = _checked_timezone(con, timezone or config.timezone)
+    cmap = ColumnMap.build(config, maps)
     con.execute(STAGED_DDL)
+    con.execute(STAGED_LINES_DDL)
     con.execute(DOCUMENTS_DDL)
+    base = {"loaded_at": loaded_at, "timezone": tz}
+    norm = _Normalizer(con, base)
+    norm.create()
     formats: dict[str, str] = {}
+    readers: dict[str, str] = {}
     # formats that build their records once all their files are read
     finishers: dict[str, Finisher] = {}
     not_transcripts: list[str] = []
+    unreadable: list[str] = []
+
+    def left_out(exc: InputFileError, *paths: str) -> None:
+        if not keep_going:
+            raise exc
+        unreadable.append(str(exc))
+        for gone in paths:
+            formats.pop(gone, None)
+            for table in ("normalized", "staged", "staged_lines"):
+                con.execute(f"DELETE FROM {table} WHERE source_file = $f", {"f": gone})
+
     for path in files:
         if on_file:
             on_file(path)
-        chosen = detect_format(path, fmt)
-        if chosen.skip:
-            not_transcripts.append(f"{path}: {chosen.skip}")
+        try:
+            chosen = detect_format(path, fmt)
+            if chosen.skip:
+                not_transcripts.append(f"{path}: {chosen.skip}")
+                continue
+            if chosen.stage is None:
+                readers[str(path)] = _read_canonical(con, norm, path, chosen.name, cmap)
+            else:
+                chosen.stage(con, path, config)
+                readers[str(path)] = "fast"
+        except InputFileError as exc:
+            left_out(exc, str(path))
             continue
-        chosen.stage(con, path, config)
         formats[str(path)] = chosen.name
         if chosen.finish:
             finishers.setdefault(chosen.name, chosen.finish)
-    for finish in finishers.values():
-        finish(con, config)
-
-    # DuckDB turns each record's JSON text into text fields; the schema's rules (shared with the
-    # Spark path) then map them to event rows, reading times without a zone in `tz`.
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW canonical_records AS "
-        + query("ingest", "canonical_records").sql.rstrip().rstrip(";")
-    )
-    rules = query("ingest", "canonical_columns")
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE normalized AS " + rules.sql.rstrip().rstrip(";"),
-        bind(rules, {"loaded_at": loaded_at, "timezone": tz}),
-    )
-
-    _refuse_unreadable_files(con)
+    for name, finish in finishers.items():
+        try:
+            finish(con, config)
+        except InputFileError as exc:
+            left_out(exc, *[p for p, f in formats.items() if f == name])
+    # Platform importers' records, already in canonical field names.
+    norm.insert("SELECT * FROM staged", DEFAULT_MAP, DEFAULT_MAP.resolve(None), {})
+    con.execute("DELETE FROM staged")
+    while (bad := _unreadable_file(con)) is not None:
+        left_out(bad[1], bad[0])
     staged = [p for p in files if str(p) in formats]
-    _insert(con, [str(p) for p in staged], loaded_at)
-    summary = _account(con, formats)
-    _log(con, staged, summary, loaded_at)
+    return Staging(loaded_at, formats, readers, staged, not_transcripts, unreadable)
+
+
+def write_files(con: duckdb.DuckDBPyConnection, staging: Staging) -> LoadSummary:
+    """Insert the records read by read_files into `events` and `rejects`, and log the load.
+
+    Call inside a transaction.
+    """
+    paths = [str(p) for p in staging.files]
+    _insert(con, paths, staging.loaded_at)
+    summary = _account(con, staging)
+    _log(con, staging.files, summary, staging.loaded_at)
     _drop_working_tables(con)
-    return LoadSummary(files=summary.files, not_transcripts=not_transcripts)
+    return LoadSummary(
+        files=summary.files,
+        not_transcripts=staging.not_transcripts,
+        unreadable=staging.unreadable,
+    )
+
+
+class _Normalizer:
+    """Runs a reader's relation through canonical_records.sql and canonical_columns.sql."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, base: dict[str, object]) -> None:
+        self.con = con
+        self.base = base
+        records = query("ingest", "canonical_records").sql.rstrip().rstrip(";")
+        columns = query("ingest", "canonical_columns").sql.rstrip().rstrip(";")
+        self.template = (
+            "SELECT * FROM (WITH staged_records AS ({reader}), canonical_records AS ("
+            + records
+            + ") SELECT * FROM ("
+            + columns
+            + "))"
+        )
+
+    def create(self) -> None:
+        sql = self.template.replace("{reader}", "SELECT * FROM staged")
+        params = DEFAULT_MAP.sql_params(DEFAULT_MAP.resolve(None)) | self.base
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE normalized AS {sql} LIMIT 0", params)
+
+    def insert(
+        self, reader: str, cmap: ColumnMap, resolved: dict[str, str], params: dict[str, object]
+    ) -> None:
+        sql = "INSERT INTO normalized " + self.template.replace("{reader}", reader)
+        self.con.execute(sql, cmap.sql_params(resolved) | self.base | params)
+
+
+def _read_canonical(
+    con: duckdb.DuckDBPyConnection, norm: _Normalizer, path: Path, fmt: str, cmap: ColumnMap
+) -> str:
+    """Normalise one canonical file into `normalized`; "fast" or "lines", the reader that did."""
+    file: dict[str, object] = {"file": str(path)}
+    if fmt == "parquet":
+        names = canonical.parquet_columns(con, path)
+        canonical.require_columns(path, "Parquet", names, cmap)
+        try:
+            norm.insert(canonical.PARQUET_FAST, cmap, cmap.resolve(names), file)
+        except duckdb.Error as exc:
+            raise InputFileError(
+                f"{path}: cannot read as Parquet ({str(exc).splitlines()[0]})", "check the file"
+            ) from exc
+        return "fast"
+    if fmt == "csv":
+        dialect = canonical.csv_dialect(con, path)
+        canonical.require_columns(path, "CSV", dialect.header, cmap)
+        resolved = cmap.resolve(dialect.header)
+        params = file | {
+            "columns": {name: "VARCHAR" for name in dialect.header},
+            "skip": dialect.skip,
+            "delim": dialect.delimiter,
+            "encoding": dialect.duckdb_encoding,
+        }
+        if _try_fast(con, norm, canonical.CSV_FAST, cmap, resolved, params, path):
+            return "fast"
+        records = lines.csv_records(path, dialect)
+    else:
+        resolved = cmap.resolve(None)
+        if _try_fast(con, norm, canonical.JSONL_FAST, cmap, resolved, file, path, jsonl=True):
+            return "fast"
+        records = lines.jsonl_records(path)
+    try:
+        lines.stage(con, path, fmt, records)
+    except (OSError, EOFError) as exc:
+        raise InputFileError(
+            f"{path}: cannot read the file ({exc})", "check it is readable"
+        ) from exc
+    norm.insert("SELECT * FROM staged_lines", cmap, resolved, {})
+    con.execute("DELETE FROM staged_lines")
+    return "lines"
+
+
+def _try_fast(
+    con: duckdb.DuckDBPyConnection,
+    norm: _Normalizer,
+    reader: str,
+    cmap: ColumnMap,
+    resolved: dict[str, str],
+    params: dict[str, object],
+    path: Path,
+    *,
+    jsonl: bool = False,
+) -> bool:
+    """Normalise `path` with DuckDB's own reader; False (and nothing kept) when it cannot."""
+    try:
+        norm.insert(reader, cmap, resolved, params)
+        if not jsonl:
+            return True
+        row = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE reject_reason = 'unreadable line')"
+            " FROM normalized WHERE source_file = $file",
+            {"file": str(path)},
+        ).fetchone()
+        rows, unreadable = row if row else (0, 0)
+        if not unreadable:
+            counted = con.execute(canonical.JSONL_LINE_COUNT, {"file": str(path)}).fetchone()
+            if counted and counted[0] == rows:
+                return True
+    except duckdb.Error:
+        pass
+    con.execute("DELETE FROM normalized WHERE source_file = $file", {"file": str(path)})
+    return False
 
 
 def _drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Free the load's working tables before the refresh needs the memory."""
-    con.execute("DROP VIEW IF EXISTS canonical_records")
-    for temp in ("staged", "documents", "normalized", "fresh"):
+    for temp in ("staged", "staged_lines", "documents", "normalized", "duplicates"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
 
 
-def _refuse_unreadable_files(con: duckdb.DuckDBPyConnection) -> None:
+def _unreadable_file(con: duckdb.DuckDBPyConnection) -> tuple[str, InputFileError] | None:
     """A file none of whose records is even a canonical-looking object is the wrong format."""
     bad = con.execute(
         """
@@ -159,16 +371,17 @@ def _refuse_unreadable_files(con: duckdb.DuckDBPyConnection) -> None:
         HAVING count(*) FILTER (WHERE reject_reason IS NULL) = 0
            AND count(*) = count(*) FILTER (WHERE reject_reason IN (
                 'not valid JSON', 'not a JSON object', 'missing required field conversation_id')
-                OR reject_reason LIKE 'CSV row cannot be parsed%')
+                OR reject_reason LIKE 'CSV row %' OR reject_reason LIKE 'not valid UTF-8%')
         ORDER BY source_file
         """
     ).fetchall()
-    if bad:
-        path, fmt, n, reason = bad[0]
-        raise InputFileError(
-            f"{path}: none of its {n} records can be read as {fmt} ({reason})",
-            "check the file is in the canonical schema, or pass --format with its platform format",
-        )
+    if not bad:
+        return None
+    path, fmt, n, reason = bad[0]
+    return path, InputFileError(
+        f"{path}: none of its {n} records can be read as {fmt} ({reason})",
+        "check the file is in the canonical schema, or pass --format with its platform format",
+    )
 
 
 def _insert(con: duckdb.DuckDBPyConnection, files: list[str], loaded_at: dt.datetime) -> None:
@@ -183,42 +396,70 @@ def _insert(con: duckdb.DuckDBPyConnection, files: list[str], loaded_at: dt.date
         """,
         {"at": loaded_at},
     )
+    # Keys only: a record whose (conversation_id, message_id) came earlier in this load or is
+    # already stored. The text is read once more, by the insert.
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE fresh AS
-        SELECT n.* EXCLUDE (reject_reason, raw)
-        FROM (
-            SELECT * FROM normalized
-            WHERE reject_reason IS NULL
-            QUALIFY row_number() OVER (
-                PARTITION BY conversation_id, message_id ORDER BY source_file, record_no) = 1
-        ) n
-        ANTI JOIN events e USING (conversation_id, message_id)
+        CREATE OR REPLACE TEMP TABLE duplicates AS
+        WITH keyed AS (
+            SELECT source_file, record_no, conversation_id, message_id,
+                   row_number() OVER (PARTITION BY conversation_id, message_id
+                                      ORDER BY source_file, record_no) AS k
+            FROM normalized WHERE reject_reason IS NULL
+        )
+        SELECT source_file, record_no FROM keyed WHERE k > 1
+        UNION ALL
+        SELECT source_file, record_no FROM keyed
+        SEMI JOIN events e USING (conversation_id, message_id)
+        WHERE k = 1
         """
     )
-    con.execute("INSERT INTO events BY NAME SELECT * FROM fresh")
+    con.execute(
+        """
+        INSERT INTO events BY NAME
+        SELECT n.* EXCLUDE (reject_reason, raw, time_note)
+        FROM normalized n
+        ANTI JOIN duplicates d USING (source_file, record_no)
+        WHERE n.reject_reason IS NULL
+        """
+    )
 
 
-def _account(con: duckdb.DuckDBPyConnection, formats: dict[str, str]) -> LoadSummary:
+def _account(con: duckdb.DuckDBPyConnection, staging: Staging) -> LoadSummary:
     rows = con.execute(
         """
         SELECT n.source_file,
                count(*) AS read,
                count(*) FILTER (WHERE n.reject_reason IS NOT NULL) AS rejected,
-               coalesce(any_value(f.loaded), 0) AS loaded,
-               count(*) FILTER (WHERE n.reject_reason IS NULL AND n."timestamp" IS NULL) AS untimed
+               coalesce(any_value(d.duplicates), 0) AS duplicates,
+               count(*) FILTER (WHERE n.reject_reason IS NULL AND n."timestamp" IS NULL) AS untimed,
+               count(*) FILTER (WHERE n.reject_reason IS NULL AND n.time_note = 'ambiguous'),
+               count(*) FILTER (WHERE n.reject_reason IS NULL AND n.time_note = 'nonexistent')
         FROM normalized n
-        LEFT JOIN (SELECT source_file, count(*) AS loaded FROM fresh GROUP BY 1) f
+        LEFT JOIN (SELECT source_file, count(*) AS duplicates FROM duplicates GROUP BY 1) d
           USING (source_file)
         GROUP BY n.source_file
         """
     ).fetchall()
     counted = {r[0]: r for r in rows}
     out: list[FileSummary] = []
-    for path, fmt in formats.items():
-        _, read, rejected, loaded, untimed = counted.get(path, (path, 0, 0, 0, 0))
+    for path, fmt in staging.formats.items():
+        _, read, rejected, dup, untimed, ambiguous, nonexistent = counted.get(
+            path, (path, 0, 0, 0, 0, 0, 0)
+        )
         out.append(
-            FileSummary(path, fmt, read, loaded, read - rejected - loaded, rejected, untimed)
+            FileSummary(
+                path,
+                fmt,
+                read,
+                read - rejected - dup,
+                dup,
+                rejected,
+                untimed,
+                ambiguous,
+                nonexistent,
+                staging.readers.get(path, "fast"),
+            )
         )
     return LoadSummary(files=out)
 

@@ -19,7 +19,7 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.ingest import platform
-from analyzer.ingest.formats import Format, register
+from analyzer.ingest.base import Format
 
 NAME = "openai_messages"
 
@@ -150,4 +150,4 @@ def sniff(path: Path, head: bytes) -> bool:
     )
 
 
-register(Format(NAME, "OpenAI-style chat messages with tool calls (e.g. τ-bench)", stage, sniff))
+FORMAT = Format(NAME, "OpenAI-style chat messages with tool calls (e.g. τ-bench)", stage, sniff)

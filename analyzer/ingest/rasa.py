@@ -16,7 +16,7 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.ingest import platform
-from analyzer.ingest.formats import Format, register
+from analyzer.ingest.base import Format
 
 NAME = "rasa"
 
@@ -107,4 +107,4 @@ def sniff(path: Path, head: bytes) -> bool:
     return platform.head_has(head, platform.key("sender_id"), r'"event"\s*:\s*"')
 
 
-register(Format(NAME, "Rasa tracker-store JSON (one tracker or a list)", stage, sniff))
+FORMAT = Format(NAME, "Rasa tracker-store JSON (one tracker or a list)", stage, sniff)

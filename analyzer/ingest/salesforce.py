@@ -19,7 +19,7 @@ import duckdb
 
 from analyzer.config import Config
 from analyzer.ingest import platform
-from analyzer.ingest.formats import Format, read_head, register
+from analyzer.ingest.base import Format, read_head
 
 NAME = "salesforce"
 
@@ -119,7 +119,8 @@ SELECT source_file, $fmt, rec,
         'participant_id', coalesce({_field("ActorName")}, {_field("ActorId")}),
         'metadata', json_object('actor_type', actor_type, 'actor_id', {_field("ActorId")},
                                 'actor_name', {_field("ActorName")}, 'entry_type', entry_type,
-                                'seq', seq, 'has_attachments', {_field("HasAttachments")}),
+                                'seq', seq, 'has_attachments', {_field("HasAttachments")},
+                                'customer_id', CASE WHEN role = 'customer' THEN {_field("ActorId")} END),
         'source_record', json_merge_patch(e, '{{"attributes": null}}')
     ),
     CASE WHEN json_type(e) <> 'OBJECT' THEN 'entry is not a JSON object' END,
@@ -161,6 +162,6 @@ def sniff(path: Path, head: bytes) -> bool:
     return _NEEDED.issubset(names)
 
 
-register(
-    Format(NAME, "Salesforce ConversationEntry records (CSV or JSON)", stage, sniff, finish=finish)
+FORMAT = Format(
+    NAME, "Salesforce ConversationEntry records (CSV or JSON)", stage, sniff, finish=finish
 )

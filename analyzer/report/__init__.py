@@ -17,7 +17,7 @@ Rules the page keeps:
 
 from __future__ import annotations
 
-from analyzer.report.build import build_context, render, write_report
+from analyzer.report.build import WrittenReport, build_context, default_period, render, write_report
 from analyzer.report.context import (
     Change,
     Chart,
@@ -62,7 +62,9 @@ __all__ = [
     "Table",
     "Tile",
     "Turn",
+    "WrittenReport",
     "build_context",
+    "default_period",
     "render",
     "write_report",
 ]

@@ -8,54 +8,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pandas as pd
 
+from analyzer.metrics import REGISTRY
 from analyzer.report.context import Change, Column, Table
-from analyzer.report.fmt import clip, fmt_int, fmt_number, fmt_rate, fmt_seconds, missing
+from analyzer.report.fmt import clip, fmt_int, fmt_rate, missing
 from analyzer.report.limits import MAX_CHANGED, MIN_QUEUE_HANDOFFS
+from analyzer.report.tables import show
 
 Z_CRITICAL = 1.96  # |z| below this: within noise (about 95% confidence)
 
 NOISE = "within noise"
-
-
-@dataclass(frozen=True)
-class MetricSpec:
-    """How a headline metric is compared.
-
-    kind: "rate" (numerator / denominator columns), "count" or "quantile" (interval test).
-    higher: "better", "worse", or "" when neither (volumes).
-    """
-
-    kind: str
-    value: str
-    numerator: str = ""
-    denominator: str = ""
-    higher: str = "worse"
-
-
-SPECS: dict[str, MetricSpec] = {
-    "conversations": MetricSpec("count", "conversations", higher=""),
-    "engaged": MetricSpec("count", "engaged", higher=""),
-    "bot_resolution_rate": MetricSpec(
-        "rate", "bot_resolution_rate", "bot_resolved", "engaged", "better"
-    ),
-    "handoff_rate": MetricSpec("rate", "handoff_rate", "handed_off", "engaged"),
-    "abandonment_rate": MetricSpec("rate", "abandonment_rate", "abandoned", "engaged"),
-    "abandoned_in_queue_rate": MetricSpec(
-        "rate", "abandoned_in_queue_rate", "abandoned_in_queue", "handed_off_in_log"
-    ),
-    "handoff_failed_rate": MetricSpec(
-        "rate", "handoff_failed_rate", "handoff_failed", "handed_off"
-    ),
-    "time_to_agent_median": MetricSpec("quantile", "time_to_agent_median_s"),
-    "time_to_agent_p90": MetricSpec("quantile", "time_to_agent_p90_s"),
-    "bot_turns_before_handoff": MetricSpec("quantile", "bot_turns_before_handoff_median"),
-    "friction_rate": MetricSpec("rate", "friction_rate", "handed_off_with_friction", "handed_off"),
-}
 
 
 def _num(value: object) -> float | None:
@@ -161,30 +127,29 @@ def tile_changes(
     intervals_now: Mapping[str, Mapping[str, Any]],
     intervals_before: Mapping[str, Mapping[str, Any]],
 ) -> dict[str, Change]:
-    """The change of every headline metric, keyed like the tiles."""
+    """The change of every registry metric shown as a tile, keyed by metric."""
     out: dict[str, Change] = {}
-    for key, spec in SPECS.items():
-        if spec.kind == "rate":
-            out[key] = rate_change(
-                _num(now.get(spec.numerator)),
-                _num(now.get(spec.denominator)),
-                _num(before.get(spec.numerator)),
-                _num(before.get(spec.denominator)),
-                spec.higher,
+    for m in REGISTRY:
+        if not m.tile:
+            continue
+        if m.kind == "rate":
+            out[m.key] = rate_change(
+                _num(now.get(m.numerator)),
+                _num(now.get(m.denominator)),
+                _num(before.get(m.numerator)),
+                _num(before.get(m.denominator)),
+                m.higher,
             )
-        elif spec.kind == "count":
-            out[key] = count_change(
-                _num(now.get(spec.value)), _num(before.get(spec.value)), spec.higher
-            )
+        elif m.kind == "count":
+            out[m.key] = count_change(_num(now.get(m.column)), _num(before.get(m.column)), m.higher)
         else:
-            show = fmt_number if spec.value.startswith("bot_turns") else fmt_seconds
-            out[key] = quantile_change(
-                _num(now.get(spec.value)),
-                _num(before.get(spec.value)),
-                intervals_now.get(spec.value),
-                intervals_before.get(spec.value),
-                spec.higher,
-                show,
+            out[m.key] = quantile_change(
+                _num(now.get(m.column)),
+                _num(before.get(m.column)),
+                intervals_now.get(m.column),
+                intervals_before.get(m.column),
+                m.higher,
+                partial(show, m),
             )
     return out
 
@@ -290,6 +255,6 @@ def changed_queues(now: pd.DataFrame, before: pd.DataFrame, previous: str) -> Ta
 
 
 _NO_PREVIOUS = (
-    "No previous period to compare with: the period is open-ended. Pick one with --week, "
-    "--last-week or --since and --until."
+    "No previous period to compare with: the period is open-ended. Leave out --all for the "
+    "latest complete week, or pick one with --week, --last-week or --since and --until."
 )

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from analyzer.metrics import OTHER_DEFINITIONS, REGISTRY
+
 
 @dataclass(frozen=True)
 class Change:
@@ -40,6 +42,10 @@ class Tile:
         value: the formatted value ("42.0%", "3 m 10 s", "—" when undefined).
         detail: numerator and denominator in words, shown under the value and on hover.
         change: the comparison with the previous period, or None when there is none.
+        note: a caveat under the tile ("not settled yet: ..."), or "".
+        spark: the weekly trend as SVG polyline points in a 100 x 24 box ("0.0,12.0 ..."),
+            oldest week first and the reported week last; "" without two weeks of values.
+        spark_title: the trend in words for the sparkline's tooltip and screen readers.
     """
 
     key: str
@@ -47,6 +53,37 @@ class Tile:
     value: str
     detail: str
     change: Change | None
+    note: str = ""
+    spark: str = ""
+    spark_title: str = ""
+
+
+@dataclass(frozen=True)
+class VerdictLine:
+    """One sentence of the verdict block at the top of the report.
+
+    Attributes:
+        text: the sentence.
+        href: the section it summarises ("#kpis", "#friction", ...).
+        tone: "worse", "better" or "info", for its marker.
+    """
+
+    text: str
+    href: str
+    tone: str
+
+
+@dataclass(frozen=True)
+class Banner:
+    """A warning across the top: what these logs cannot show.
+
+    Attributes:
+        banner_id: the element id ("banner-no-bot", ...).
+        text: what is missing and what is shown as "not measurable here" because of it.
+    """
+
+    banner_id: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -184,7 +221,8 @@ class FlagGroup:
     """The flagged conversations listed under one flag on the review page.
 
     A conversation with several flags is listed once, under the first of its flags in group
-    order (most listed conversations first); the flag filter still finds it under every flag.
+    order (most severe flag first, then most listed conversations); the flag filter still finds
+    it under every flag.
 
     Attributes:
         flag: the flag's name.
@@ -250,6 +288,8 @@ class ReportContext:
         previous_period: the previous period of the same length in words, or "" when the period
             is open-ended (no comparison is shown then).
         redacted: personal data in transcripts and flag details was replaced ([email]...).
+        verdict: three to five sentences at the top, each linking to its section.
+        banners: what these logs cannot show (no bot side, no agent side, no times).
         tiles: KPI tiles, in display order, each with its change since the previous period.
         changed_flags_table: the flags whose rate moved most since the previous period.
         changed_queues_table: the queues whose friction rate moved most since then.
@@ -257,9 +297,14 @@ class ReportContext:
         breakdown_tables: per queue, channel, intent and bot version (a dimension no
             conversation of the period names is left out).
         flag_table: rate of each friction flag among handed-off conversations, with the
-            reviewers' measured precision when there are verdicts.
+            reviewers' measured precision when there are verdicts, most severe first.
+        bot_phase_note: the flags on conversations that never reached a human, with their own
+            denominator, in words ("" when there are none).
         flag_charts: weekly trend of each flag's rate (empty when nothing is flagged).
         top_queues_table: queues with the highest friction rate.
+        cost_table: what each flag costs (CSAT, handle time, recontact, resolution after
+            handoff) with 95% intervals and counts, most severe first.
+        reason_tables: why handoffs happened, overall, by intent and by queue.
         drilldown: flagged conversations, worst first, with transcripts.
         flag_groups: the same conversations grouped by flag for the review page.
         drilldown_note: how many flagged conversations exist and how many are listed.
@@ -285,14 +330,19 @@ class ReportContext:
     timezone: str
     previous_period: str
     redacted: bool
+    verdict: tuple[VerdictLine, ...]
+    banners: tuple[Banner, ...]
     tiles: tuple[Tile, ...]
     changed_flags_table: Table
     changed_queues_table: Table
     trend_charts: tuple[Chart, ...]
     breakdown_tables: tuple[Table, ...]
     flag_table: Table
+    bot_phase_note: str
     flag_charts: tuple[Chart, ...]
     top_queues_table: Table
+    cost_table: Table
+    reason_tables: tuple[Table, ...]
     drilldown: tuple[FlaggedConversation, ...]
     flag_groups: tuple[FlagGroup, ...]
     drilldown_note: str
@@ -307,37 +357,9 @@ class ReportContext:
     plotly_js: Markup
 
 
-DEFINITIONS = (
-    Definition("Engaged", "conversations with at least one customer message", "conversations"),
-    Definition("Bot resolution rate", "engaged conversations the bot resolved", "engaged"),
-    Definition(
-        "· confirmed", "bot-resolved where the customer's last message confirmed it", "engaged"
-    ),
-    Definition(
-        "· assumed", "bot-resolved where the bot answered last, without confirmation", "engaged"
-    ),
-    Definition("Handoff rate", "engaged conversations handed to a human", "engaged"),
-    Definition("Abandonment rate", "engaged conversations the customer left unresolved", "engaged"),
-    Definition(
-        "Abandoned in queue", "handoffs no agent answered before the customer left", "handed off"
-    ),
-    Definition("Handoff failed", "handoffs the platform or bot reported as failed", "handed off"),
-    Definition(
-        "Time to agent (median, p90)",
-        "seconds from handoff to the first agent message",
-        "handoffs an agent answered",
-    ),
-    Definition(
-        "Bot turns before handoff (median)", "bot messages before the handoff", "handed off"
-    ),
-    Definition("Friction rate", "handoffs with at least one friction flag", "handed off"),
-    Definition("Flag rate", "handoffs with that flag", "handed off (same week / queue / channel)"),
-    Definition(
-        "Review precision",
-        "reviewers' latest verdicts 'confirmed' on the flag (all periods)",
-        "latest verdicts 'confirmed' or 'false_positive' ('unsure' left out)",
-    ),
-)
+DEFINITIONS = tuple(
+    Definition(m.label, m.numerator_text, m.denominator_text) for m in REGISTRY
+) + tuple(Definition(*d) for d in OTHER_DEFINITIONS)
 
 NOISE_RULE = (
     "Each headline number is compared with the previous period of the same length. Rates: the "

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import duckdb
 import pandas as pd
 
+from analyzer.config import Config
 from analyzer.redaction import anchor_id, install, redact_columns, redaction_params
 from analyzer.report.context import FlaggedConversation, FlagGroup, FlagNote, Turn
 from analyzer.report.fmt import clip, fmt_moment, fmt_seconds, missing
@@ -22,10 +24,6 @@ from analyzer.report.limits import (
     TURN_OVERHEAD,
 )
 from analyzer.sql import query, run
-
-if TYPE_CHECKING:
-    from analyzer.api import Database
-
 
 _OUTCOME_WORDS = {
     "unengaged": "unengaged",
@@ -80,25 +78,41 @@ def _estimated_size(turns: pd.DataFrame, notes: pd.DataFrame) -> int:
 
 
 def drilldown(
-    db: Database, bounds: dict[str, Any], *, redact: bool = True
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    bounds: dict[str, Any],
+    weights: dict[str, float] | None = None,
+    *,
+    redact: bool = True,
 ) -> tuple[tuple[FlaggedConversation, ...], str]:
     """The period's flagged conversations, worst first, within the size budget, and a note.
+
+    Worst first is the shared ranking (queries/report/flagged_conversations.sql): the sum of
+    the conversation's flag `weights` (each flag's harm from the cost of friction), then most
+    flags, then longest wait.
 
     With `redact`, personal data in transcript text, flag details, ids, queue and channel names
     is replaced in SQL (rules from the config's [redaction] table); the database keeps the
     original text. A conversation id that held personal data is anchored by its MD5.
     """
-    redaction = redaction_params(db.config, redact)
-    install(db.con)
+    redaction = redaction_params(config, redact)
+    install(con)
+    ranked = sorted((weights or {}).items())
     convs = run(
-        db.con,
+        con,
         query("report", "flagged_conversations"),
-        {**bounds, "max_conversations": MAX_DRILLDOWN},
+        {
+            **bounds,
+            "max_conversations": MAX_DRILLDOWN,
+            "per_week": False,
+            "severity_flags": [f for f, _ in ranked],
+            "severity_weights": [w for _, w in ranked],
+        },
     ).df()
     if convs.empty:
         return (), "No flagged conversations in this period."
     shown = redact_columns(
-        db.con, convs, ("conversation_id", "queue", "final_queue", "channel"), redaction
+        con, convs, ("conversation_id", "queue", "final_queue", "channel"), redaction
     )
     convs = shown.assign(
         anchor=[
@@ -113,7 +127,7 @@ def drilldown(
     total = int(convs["flagged_total"].iloc[0])
     ids = list(convs["conversation_id"])
     turns = run(
-        db.con,
+        con,
         query("report", "flagged_turns"),
         {
             "ids": ids,
@@ -125,7 +139,7 @@ def drilldown(
         },
     ).df()
     notes = run(
-        db.con,
+        con,
         query("report", "flag_notes"),
         {"ids": ids, "max_notes": MAX_NOTES, "max_chars": MAX_TEXT, **redaction},
     ).df()
@@ -143,10 +157,13 @@ def drilldown(
         budget -= size
         out.append(_conversation(c, t, n))
     shown = len(out)
+    handed = int(convs["flagged_handed_off"].iloc[0])
     note = f"{total:,} flagged conversation{'s' if total != 1 else ''} in this period"
+    if handed != total:
+        note += f" ({handed:,} handed off, {total - handed:,} that never reached a human)"
     if shown < total:
         note += f"; the worst {shown:,} are listed"
-    note += ". Most flags first, then longest wait."
+    note += ". Most severe first (the cost of friction of their flags), then most flags, then longest wait."
     return tuple(out), note
 
 
@@ -199,15 +216,19 @@ def _conversation(c: Any, turns: pd.DataFrame, notes: pd.DataFrame) -> FlaggedCo
 
 
 def group_by_flag(
-    listed: tuple[FlaggedConversation, ...], precision: dict[str, str] | None = None
+    listed: tuple[FlaggedConversation, ...],
+    precision: dict[str, str] | None = None,
+    severity: Sequence[str] = (),
 ) -> tuple[FlagGroup, ...]:
-    """The listed conversations grouped by flag: groups with the most conversations first; each
-    conversation once, under the first of its flags in that order, keeping worst-first order."""
+    """The listed conversations grouped by flag: the flags of `severity` (most severe first)
+    in that order, then groups with the most conversations first; each conversation once, under
+    the first of its flags in that order, keeping worst-first order."""
     having: dict[str, int] = {}
     for c in listed:
         for f in c.flag_names:
             having[f] = having.get(f, 0) + 1
-    order = sorted(having, key=lambda f: (-having[f], f))
+    first = {f: i for i, f in enumerate(severity)}
+    order = sorted(having, key=lambda f: (first.get(f, len(first)), -having[f], f))
     rank = {f: i for i, f in enumerate(order)}
     placed: dict[str, list[FlaggedConversation]] = {f: [] for f in order}
     for c in listed:

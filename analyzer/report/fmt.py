@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 
 import pandas as pd
@@ -51,26 +50,12 @@ def fmt_number(value: object) -> str:
 
 
 def fmt_moment(value: object, spec: str = "%Y-%m-%d %H:%M") -> str:
-    return "—" if missing(value) else pd.Timestamp(value).strftime(spec)
+    return "—" if missing(value) else str(pd.Timestamp(value).strftime(spec))
 
 
 def clip(text: object, limit: int = MAX_LABEL) -> str:
     s = "" if missing(text) else str(text)
     return s if len(s) <= limit else s[: limit - 1] + "…"
-
-
-def _bound(value: dt.datetime) -> str:
-    return f"{value:%Y-%m-%d}" if value.time() == dt.time() else f"{value:%Y-%m-%d %H:%M}"
-
-
-def describe_period(since: dt.datetime | None, until: dt.datetime | None) -> str:
-    if since is None and until is None:
-        return "all data"
-    if until is None:
-        return f"from {_bound(since)} (UTC)"  # type: ignore[arg-type]
-    if since is None:
-        return f"before {_bound(until)} (UTC)"
-    return f"{_bound(since)} to {_bound(until)} (UTC, end excluded)"
 
 
 def script_json(payload: str) -> Markup:

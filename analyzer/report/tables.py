@@ -7,8 +7,9 @@ from typing import Any
 
 import pandas as pd
 
+from analyzer.metrics import BY_KEY, REGISTRY, Metric
 from analyzer.report.context import Change, Column, Table, Tile
-from analyzer.report.fmt import clip, fmt_int, fmt_number, fmt_rate, fmt_seconds
+from analyzer.report.fmt import clip, fmt_int, fmt_number, fmt_rate, fmt_seconds, missing
 from analyzer.report.limits import MAX_TABLE_ROWS, MAX_TOP_QUEUES, MIN_QUEUE_HANDOFFS
 
 
@@ -16,99 +17,79 @@ def _of(num: object, den: object, what: str) -> str:
     return f"{fmt_int(num)} of {fmt_int(den)} {what}"
 
 
-def tiles(h: Mapping[str, Any], changes: Mapping[str, Change] | None = None) -> tuple[Tile, ...]:
-    """The KPI tiles; `changes` (keyed like the tiles) adds the comparison with the previous period."""
-    g = h.get
-    found = changes or {}
-    return tuple(Tile(t.key, t.label, t.value, t.detail, found.get(t.key)) for t in _tiles(g))
+NOT_MEASURABLE = "not measurable here"
+
+_FORMATS = {"rate": fmt_rate, "int": fmt_int, "seconds": fmt_seconds, "number": fmt_number}
 
 
-def _tiles(g: Any) -> tuple[Tile, ...]:
-    return (
-        Tile(
-            "conversations",
-            "Conversations",
-            fmt_int(g("conversations")),
-            "conversations that started in the period",
-            None,
-        ),
-        Tile(
-            "engaged",
-            "Engaged",
-            fmt_int(g("engaged")),
-            _of(g("engaged"), g("conversations"), "conversations had a customer message"),
-            None,
-        ),
-        Tile(
-            "bot_resolution_rate",
-            "Bot resolution rate",
-            fmt_rate(g("bot_resolution_rate")),
-            _of(g("bot_resolved"), g("engaged"), "engaged")
-            + f"; confirmed {fmt_rate(g('confirmed_resolution_rate'))}"
-            f" ({fmt_int(g('resolved_confirmed'))}),"
-            f" assumed {fmt_rate(g('assumed_resolution_rate'))}"
-            f" ({fmt_int(g('resolved_assumed'))})",
-            None,
-        ),
-        Tile(
-            "handoff_rate",
-            "Handoff rate",
-            fmt_rate(g("handoff_rate")),
-            _of(g("handed_off"), g("engaged"), "engaged"),
-            None,
-        ),
-        Tile(
-            "abandonment_rate",
-            "Abandonment rate",
-            fmt_rate(g("abandonment_rate")),
-            _of(g("abandoned"), g("engaged"), "engaged"),
-            None,
-        ),
-        Tile(
-            "abandoned_in_queue_rate",
-            "Abandoned in queue",
-            fmt_rate(g("abandoned_in_queue_rate")),
-            _of(
-                g("abandoned_in_queue"), g("handed_off_in_log"), "handed off, human part in the log"
-            ),
-            None,
-        ),
-        Tile(
-            "handoff_failed_rate",
-            "Handoff failed",
-            fmt_rate(g("handoff_failed_rate")),
-            _of(g("handoff_failed"), g("handed_off"), "handed off"),
-            None,
-        ),
-        Tile(
-            "time_to_agent_median",
-            "Time to agent, median",
-            fmt_seconds(g("time_to_agent_median_s")),
-            f"over {fmt_int(g('agent_engaged'))} handoffs an agent answered",
-            None,
-        ),
-        Tile(
-            "time_to_agent_p90",
-            "Time to agent, p90",
-            fmt_seconds(g("time_to_agent_p90_s")),
-            f"over {fmt_int(g('agent_engaged'))} handoffs an agent answered",
-            None,
-        ),
-        Tile(
-            "bot_turns_before_handoff",
-            "Bot turns before handoff, median",
-            fmt_number(g("bot_turns_before_handoff_median")),
-            f"over {fmt_int(g('handed_off'))} handed-off conversations",
-            None,
-        ),
-        Tile(
-            "friction_rate",
-            "Friction rate",
-            fmt_rate(g("friction_rate")),
-            _of(g("handed_off_with_friction"), g("handed_off"), "handed off had a flag"),
-            None,
-        ),
-    )
+def show(m: Metric, value: object) -> str:
+    """A metric's value as the report shows it."""
+    return _FORMATS[m.format](value)
+
+
+def tile_detail(m: Metric, g: Mapping[str, Any]) -> str:
+    """Numerator and denominator in words: "40 of 70 engaged", "over 12 handoffs ..."."""
+    if m.kind == "quantile":
+        return f"over {fmt_int(g.get(m.numerator))} {m.detail}"
+    if m.kind == "count":
+        if not m.denominator:
+            return m.numerator_text
+        return _of(g.get(m.numerator), g.get(m.denominator), m.detail)
+    text = _of(g.get(m.numerator), g.get(m.denominator), m.detail)
+    for p in map(BY_KEY.__getitem__, m.parts):
+        text += (
+            f"; {p.label.strip('· ')} {fmt_rate(g.get(p.column))} ({fmt_int(g.get(p.numerator))})"
+        )
+    return text
+
+
+def sparkline(values: list[object]) -> str:
+    """SVG polyline points (100 x 24 box, y up) of the defined values; "" with fewer than two."""
+    points = [(i, float(v)) for i, v in enumerate(values) if not missing(v)]  # type: ignore[arg-type]
+    if len(points) < 2 or len(values) < 2:
+        return ""
+    lo, hi = min(v for _, v in points), max(v for _, v in points)
+    span = hi - lo or 1.0
+    step = 100 / (len(values) - 1)
+    return " ".join(f"{i * step:.1f},{22 - (v - lo) / span * 20:.1f}" for i, v in points)
+
+
+def tiles(
+    h: Mapping[str, Any],
+    changes: Mapping[str, Change] | None = None,
+    unmeasurable: Mapping[str, str] | None = None,
+    notes: Mapping[str, str] | None = None,
+    trends: pd.DataFrame | None = None,
+) -> tuple[Tile, ...]:
+    """One tile per registry metric with `tile`; `changes` (keyed by metric) adds the comparison
+    with the previous period; `unmeasurable` (metric -> why) shows "not measurable here";
+    `notes` adds a line (e.g. a week whose recontacts are not settled yet); `trends` (weekly
+    rows of the rates query, oldest first) draws each tile's sparkline."""
+    found, missing_ = changes or {}, unmeasurable or {}
+    weeks = trends if trends is not None else pd.DataFrame()
+    out = []
+    for m in REGISTRY:
+        if not m.tile:
+            continue
+        if m.key in missing_:
+            why = f"{missing_[m.key]} (counted over {m.denominator_text})"
+            out.append(Tile(m.key, m.label, NOT_MEASURABLE, why, None, ""))
+            continue
+        series = list(weeks[m.column]) if m.column in weeks else []
+        shown = [show(m, v) for v in series]
+        out.append(
+            Tile(
+                m.key,
+                m.label,
+                show(m, h.get(m.column)),
+                tile_detail(m, h),
+                found.get(m.key),
+                (notes or {}).get(m.key, ""),
+                sparkline(series),
+                f"last {len(series)} weeks: {', '.join(shown)}" if len(series) > 1 else "",
+            )
+        )
+    return tuple(out)
 
 
 _BREAKDOWN_COLUMNS = (
@@ -159,28 +140,43 @@ def precision_words(row: Any) -> str:
 
 
 def flag_table(
-    flag_rates: pd.DataFrame, flags: list[str], precision: pd.DataFrame | None = None
+    flag_rates: pd.DataFrame,
+    flags: list[str],
+    precision: pd.DataFrame | None = None,
+    severity: Mapping[str, float] | None = None,
+    unmeasurable: Mapping[str, str] | None = None,
 ) -> Table:
-    """Rate per flag; with reviewers' verdicts, each flag's measured precision beside it."""
+    """Rate per flag, most severe first (the order of `flags`); with reviewers' verdicts, each
+    flag's measured precision beside it; flags these logs cannot show are "not measurable here"."""
     df = flag_rates[(flag_rates["dimension"] == "all") & flag_rates["flag"].isin(flags)]
-    df = df.sort_values(["rate", "flag"], ascending=[False, True])
+    order = {f: i for i, f in enumerate(flags)}
+    df = df.assign(_order=df["flag"].map(order)).sort_values("_order")
     reviewed = precision is not None and not precision.empty
     by_flag = precision.set_index("flag") if reviewed else None  # type: ignore[union-attr]
+    weights = severity or {}
     rows = []
+
+    def review_cells(flag: str) -> tuple[str, ...]:
+        if by_flag is None:
+            return ()
+        p = by_flag.loc[flag] if flag in by_flag.index else None
+        return (
+            fmt_int(p["reviewed"]) if p is not None else "0",
+            fmt_rate(p["precision"]) if p is not None else "—",
+        )
+
     for r in df.itertuples(index=False):
-        cells: tuple[str, ...] = (
+        cells = (
             clip(r.flag),
             fmt_int(r.flagged),
             fmt_int(r.handed_off),
             fmt_rate(r.rate),
+            f"{weights.get(r.flag, 0.0):.1f}",
         )
-        if by_flag is not None:
-            p = by_flag.loc[r.flag] if r.flag in by_flag.index else None
-            cells += (
-                fmt_int(p["reviewed"]) if p is not None else "0",
-                fmt_rate(p["precision"]) if p is not None else "—",
-            )
-        rows.append(cells)
+        rows.append(cells + review_cells(str(r.flag)))
+    for flag, why in sorted((unmeasurable or {}).items()):
+        if flag not in order:
+            rows.append((clip(flag), "—", "—", NOT_MEASURABLE, why, *review_cells(flag)))
     total = flag_rates.loc[flag_rates["dimension"] == "all", "flag"].nunique()
     extra = (
         (
@@ -194,16 +190,17 @@ def flag_table(
     )
     return Table(
         "table-flags",
-        "Rate per flag",
+        "Flags by severity",
         (
             Column("Flag", False, ""),
             Column("Flagged", True, "handed-off conversations with it"),
             Column("Handed off", True, ""),
             Column("Rate", True, "flagged / handed off"),
+            Column("Severity", True, "flagged x harm, from the cost of friction table"),
             *extra,
         ),
         tuple(rows),
-        int(total) - len(rows),
+        max(0, int(total) - len(df)),
         "No friction flags in this period.",
     )
 

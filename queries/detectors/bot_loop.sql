@@ -9,7 +9,16 @@ WITH dialogue AS (
            lead(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_role,
            lead(t.is_fallback) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_fallback
     FROM turns t
-    WHERE (t.is_message AND t.role IN ('bot', 'customer')) OR (t.role = 'bot' AND t.is_fallback)
+    WHERE ((t.is_message AND t.role IN ('bot', 'customer')) OR (t.role = 'bot' AND t.is_fallback))
+      -- only conversations with enough bot replies before any agent to make a loop at all
+      AND t.conversation_id IN (
+          SELECT b.conversation_id
+          FROM turns b
+          JOIN conversations c ON c.conversation_id = b.conversation_id
+          WHERE b.role = 'bot' AND (b.is_message OR b.is_fallback)
+            AND (c.first_agent_seq IS NULL OR b.seq < c.first_agent_seq)
+          GROUP BY b.conversation_id
+          HAVING count(*) >= $bot_loop_replies)
 ),
 bot_phase AS (
     SELECT t.conversation_id, t.seq, t.message_id, t.text,

@@ -1,28 +1,35 @@
 -- name: canonical_records
--- description: DuckDB's reading of staged records: the JSON text of each record to the canonical fields as text (unknown keys merged into metadata), with read_error when it is not a JSON object. canonical_columns.sql then applies the schema's rules, the same on both engines.
--- params:
+-- description: DuckDB's reading of staged records (`staged_records`: one JSON object as text per record, from a reader): the fields the column map names ($text_paths, $json_paths: JSON paths into the record) as text, every other key merged into metadata, role labels translated by the role map ($role_from, $role_to), and read_error when the record is not a JSON object. canonical_columns.sql then applies the schema's rules, the same on both engines.
+-- params: text_paths, json_paths, mapped_keys, role_from, role_to
 WITH checked AS (
     SELECT
         source_file, source_format, record_no, raw, stage_error, timestamp_optional,
-        CASE WHEN stage_error IS NULL THEN json_valid(raw) ELSE false END AS is_json,
-        CASE WHEN stage_error IS NULL AND json_valid(raw) THEN json_type(raw) = 'OBJECT' ELSE false END AS is_object
-    FROM staged
+        -- valid JSON (a fast reader vouches for its rows; else parse), and an object
+        stage_error IS NULL AND raw IS NOT NULL AND coalesce(is_json, json_valid(raw)) AS is_json,
+        stage_error IS NULL AND raw IS NOT NULL AND coalesce(is_json, json_valid(raw))
+            AND starts_with(ltrim(raw, E' \t\r\n'), '{') AS is_object
+    FROM staged_records
 ),
 extracted AS (
     SELECT
         *,
-        CASE WHEN is_object THEN json_extract_string(raw, [
-            '$.conversation_id', '$.timestamp', '$.role', '$.text', '$.event', '$.message_id',
-            '$.queue', '$.participant_id', '$.intent', '$.channel', '$.handoff_context',
-            '$.platform_outcome'
-        ]) END AS v,
-        CASE WHEN is_object THEN json_extract(raw, ['$.metadata', '$.source_record']) END AS j,
-        CASE WHEN is_object THEN [k FOR k IN json_keys(raw) IF NOT list_contains([
-            'conversation_id', 'timestamp', 'role', 'text', 'event', 'message_id', 'queue',
-            'participant_id', 'intent', 'channel', 'metadata', 'handoff_context',
-            'platform_outcome', 'source_record'
-        ], k)] END AS extra_keys
+        CASE WHEN is_object THEN json_extract_string(raw, CAST($text_paths AS VARCHAR[])) END AS v,
+        CASE WHEN is_object THEN json_extract(raw, CAST($json_paths AS VARCHAR[])) END AS j,
+        CASE WHEN is_object THEN json_keys(raw) END AS keys
     FROM checked
+),
+parsed AS (
+    SELECT
+        *,
+        CASE WHEN j[1] IS NULL OR json_type(j[1]) = 'NULL' THEN NULL
+             WHEN json_type(j[1]) = 'OBJECT' THEN j[1]
+             WHEN json_type(j[1]) = 'VARCHAR' AND json_type(try_cast(j[1] ->> '$' AS JSON)) = 'OBJECT'
+                 THEN json(j[1] ->> '$')
+             ELSE json_object('value', j[1]) END AS meta,
+        -- a key the column map does not name goes to metadata
+        length(list_filter(keys, lambda k: NOT list_contains(json_keys(CAST($mapped_keys AS JSON)), k))) > 0
+            AS has_rest
+    FROM extracted
 )
 SELECT
     source_file,
@@ -37,7 +44,10 @@ SELECT
     END AS read_error,
     v[1] AS conversation_id,
     v[2] AS "timestamp",
-    v[3] AS role,
+    coalesce(
+        CAST($role_to AS VARCHAR[])[list_position(CAST($role_from AS VARCHAR[]), lower(trim(v[3])))],
+        v[3]
+    ) AS role,
     v[4] AS text,
     v[5] AS event,
     v[6] AS message_id,
@@ -48,18 +58,11 @@ SELECT
     v[11] AS handoff_context,
     v[12] AS platform_outcome,
     CASE
-        WHEN j[1] IS NULL AND (extra_keys IS NULL OR length(extra_keys) = 0) THEN NULL
-        WHEN extra_keys IS NULL OR length(extra_keys) = 0 THEN
-            CASE WHEN json_type(j[1]) = 'OBJECT' THEN j[1]
-                 WHEN json_type(j[1]) = 'VARCHAR' AND json_valid(j[1] ->> '$') THEN json(j[1] ->> '$')
-                 ELSE json_object('value', j[1]) END
-        ELSE json_merge_patch(
-            CASE WHEN json_type(j[1]) = 'OBJECT' THEN j[1]
-                 WHEN json_type(j[1]) = 'VARCHAR' AND json_valid(j[1] ->> '$') THEN json(j[1] ->> '$')
-                 WHEN j[1] IS NULL THEN json('{}')
-                 ELSE json_object('value', j[1]) END,
-            to_json(map_from_entries([{'key': k, 'value': json_extract(raw, '$."' || k || '"')} FOR k IN extra_keys]))
-        )
+        WHEN NOT coalesce(has_rest, false) THEN meta
+        -- the record without its mapped keys (a merge patch with null deletes a key; this also
+        -- copes with duplicated, empty and quoted keys), over the metadata object
+        WHEN meta IS NULL THEN json_merge_patch(raw, CAST($mapped_keys AS JSON))
+        ELSE json_merge_patch(meta, json_merge_patch(raw, CAST($mapped_keys AS JSON)))
     END AS metadata,
     j[2] AS source_record
-FROM extracted;
+FROM parsed;

@@ -1,5 +1,5 @@
 -- name: customer_words
--- description: The distinct words of each customer message told to the bot (phase 'bot', before the handoff) or to an agent (phase 'agent', after the first agent message) in conversations an agent answered, with whether the word is informative: it holds a digit (a code such as PP-7781-3350 is one word), or it is no stop word and rare in the customers' messages of the whole corpus (in at most rare_word_share of the conversations, or rare_word_conversations, whichever is more). A word the agent used in the message just before is an echo of the agent, not something the customer restates.
+-- description: The distinct candidate words (numbers and codes, and long enough words that are no stop words) of each customer message told to the bot (phase 'bot', before the handoff) or to an agent (phase 'agent', after the first agent message) in conversations an agent answered, with whether the word is informative: it holds a digit (a code such as PP-7781-3350 is one word), or it is no stop word and rare in the customers' messages of the whole corpus (in at most rare_word_share of the conversations, or rare_word_conversations, whichever is more). A word the agent used in the message just before is an echo of the agent, not something the customer restates.
 -- params: stop_words, min_word_length, rare_word_share, rare_word_conversations
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
@@ -24,10 +24,20 @@ words AS (
       AND (phase = 'bot' OR agent_seq IS NOT NULL)
 ),
 agent_words AS (
-    SELECT DISTINCT conversation_id, seq,
-           unnest(regexp_extract_all(lower(text), '[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)*')) AS word
-    FROM messages
-    WHERE role = 'agent'
+    -- only the agent messages a customer message answers
+    SELECT DISTINCT m.conversation_id, m.seq,
+           unnest(regexp_extract_all(lower(m.text), '[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)*')) AS word
+    FROM messages m
+    JOIN (SELECT DISTINCT conversation_id, agent_seq FROM messages
+          WHERE role = 'customer' AND phase = 'agent') a
+      ON a.conversation_id = m.conversation_id AND a.agent_seq = m.seq
+),
+candidates AS (
+    -- words that can be informative at all: a number or code, or a long enough non-stop word
+    SELECT *, regexp_matches(word, '[0-9]') AS has_digit
+    FROM words
+    WHERE (regexp_matches(word, '[0-9]') AND length(word) >= 2)
+       OR (length(word) >= $min_word_length AND NOT array_contains($stop_words, word))
 )
 SELECT
     w.conversation_id,
@@ -36,12 +46,11 @@ SELECT
     w.word,
     coalesce(r.conversations, 0) AS conversations,
     a.word IS NULL
-    AND ((regexp_matches(w.word, '[0-9]') AND length(w.word) >= 2)
-         OR (length(w.word) >= $min_word_length AND NOT array_contains($stop_words, w.word)
-             AND coalesce(r.conversations, 0)
-                 <= greatest($rare_word_conversations, $rare_word_share * coalesce(r.corpus, 0))))
+    AND (w.has_digit
+         OR coalesce(r.conversations, 0)
+            <= greatest($rare_word_conversations, $rare_word_share * coalesce(r.corpus, 0)))
         AS informative
-FROM words w
+FROM candidates w
 LEFT JOIN word_rarity r ON r.word = w.word
 LEFT JOIN agent_words a
   ON w.phase = 'agent' AND a.conversation_id = w.conversation_id AND a.seq = w.agent_seq

@@ -1,6 +1,6 @@
 -- name: conversations
--- description: One row per conversation with its derived outcome (rules in README, "Definitions").
--- params:
+-- description: One row per conversation with its derived outcome (rules in README, "Definitions"), and the customer behind it, whether they came back within $recontact_days days, why the handoff happened, CSAT and agent handle time (rules in docs/metrics.md).
+-- params: recontact_days
 WITH marks AS (
     SELECT
         *,
@@ -114,7 +114,8 @@ decided AS (
         END AS outcome
     FROM last_turns l
     JOIN bot_phase b USING (conversation_id)
-)
+),
+outcomes AS (
 SELECT
     conversation_id,
     started_at,
@@ -158,4 +159,70 @@ SELECT
     platform_outcome,
     handoff_context,
     has_bot_side
-FROM decided;
+FROM decided
+),
+-- Beyond the outcome: who the customer is, what they scored, how long agents spent, and the
+-- first signals before the handoff that say why it happened (docs/metrics.md).
+signals AS (
+    SELECT
+        conversation_id,
+        arg_min(coalesce(
+            json_extract_string(metadata, '$.customer_id'), json_extract_string(metadata, '$.user_id'),
+            json_extract_string(metadata, '$.contact_id'), json_extract_string(metadata, '$.customer'),
+            json_extract_string(metadata, '$.email_hash')), seq)
+            FILTER (WHERE coalesce(
+                json_extract_string(metadata, '$.customer_id'), json_extract_string(metadata, '$.user_id'),
+                json_extract_string(metadata, '$.contact_id'), json_extract_string(metadata, '$.customer'),
+                json_extract_string(metadata, '$.email_hash')) IS NOT NULL) AS customer_id,
+        arg_max(try_cast(json_extract_string(metadata, '$.csat') AS DOUBLE), seq)
+            FILTER (WHERE try_cast(json_extract_string(metadata, '$.csat') AS DOUBLE) IS NOT NULL) AS csat,
+        arg_max(try_cast(json_extract_string(metadata, '$.csat_scale') AS DOUBLE), seq)
+            FILTER (WHERE try_cast(json_extract_string(metadata, '$.csat_scale') AS DOUBLE) IS NOT NULL) AS csat_scale,
+        max("timestamp") FILTER (WHERE role = 'agent' AND is_message) AS last_agent_at,
+        min(seq) FILTER (WHERE is_human_request) AS first_request_seq,
+        min(seq) FILTER (WHERE is_fallback OR is_negative) AS first_failure_seq,
+        min(seq) FILTER (WHERE role = 'bot' AND is_message) AS first_bot_seq,
+        arg_min(coalesce(
+            json_extract_string(metadata, '$.handoff_reason'), json_extract_string(metadata, '$.escalation_reason')), seq)
+            FILTER (WHERE coalesce(
+                json_extract_string(metadata, '$.handoff_reason'), json_extract_string(metadata, '$.escalation_reason'))
+                IS NOT NULL) AS platform_reason
+    FROM turns
+    GROUP BY conversation_id
+),
+reasoned AS (
+    SELECT
+        o.*,
+        nullif(trim(s.customer_id), '') AS customer_id,
+        -- a 0-10 scale when the conversation says so or any score in the data is above 5, else 1-5
+        CASE
+            WHEN s.csat IS NULL THEN NULL
+            WHEN coalesce(s.csat_scale, CASE WHEN max(s.csat) OVER () > 5 THEN 10 ELSE 5 END) = 10
+                THEN least(greatest(s.csat / 10.0, 0.0), 1.0)
+            ELSE least(greatest((s.csat - 1) / 4.0, 0.0), 1.0)
+        END AS csat_score,
+        CASE WHEN o.first_agent_at IS NOT NULL AND s.last_agent_at IS NOT NULL
+             THEN epoch(s.last_agent_at) - epoch(o.first_agent_at) END AS agent_handle_seconds,
+        CASE
+            WHEN NOT o.handed_off THEN NULL
+            WHEN s.first_failure_seq < o.handoff_seq
+                 AND (s.first_request_seq IS NULL OR s.first_request_seq >= o.handoff_seq
+                      OR s.first_failure_seq < s.first_request_seq) THEN 'bot_failure'
+            WHEN s.first_request_seq < o.handoff_seq THEN 'customer_request'
+            WHEN s.platform_reason IS NOT NULL THEN 'platform'
+            WHEN s.first_bot_seq <= o.handoff_seq THEN 'bot_initiated'
+            ELSE 'unknown'
+        END AS handoff_reason,
+        CASE WHEN o.handed_off THEN left(s.platform_reason, 200) END AS handoff_reason_detail
+    FROM outcomes o
+    LEFT JOIN signals s USING (conversation_id)
+)
+SELECT
+    *,
+    CASE
+        WHEN customer_id IS NULL THEN NULL
+        ELSE coalesce(epoch(lead(started_at) OVER (
+                 PARTITION BY customer_id ORDER BY started_at, conversation_id)) - epoch(ended_at)
+                 <= $recontact_days * 86400, false)
+    END AS recontacted
+FROM reasoned;
