@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from analyzer._version import __version__
 from analyzer.api import Database, open_database
 from analyzer.errors import HandoffError
 

@@ -96,6 +96,10 @@ class Database:
         with store.transaction(self.con):
             return refresh(self.engine, self.config)
 
+    def has_results(self) -> bool:
+        """Whether the derived tables (conversations, friction_flags) have been built."""
+        return store.has_table(self.con, "conversations")
+
     # -- reading -------------------------------------------------------------------------
     def conversations(self, since: Moment = None, until: Moment = None) -> pd.DataFrame:
         return self.con.execute(
@@ -104,6 +108,19 @@ class Database:
                ORDER BY started_at, conversation_id""",
             {"since": to_utc_naive(since), "until": to_utc_naive(until)},
         ).df()
+
+    def conversation(self, conversation_id: str) -> pd.Series:
+        """One conversation's row of `conversations`."""
+        df = self.con.execute(
+            "SELECT * FROM conversations WHERE conversation_id = $id ORDER BY conversation_id",
+            {"id": conversation_id},
+        ).df()
+        if df.empty:
+            raise HandoffError(
+                f"no conversation {conversation_id!r} in the database",
+                'list some with: handoff query "select conversation_id from conversations limit 10"',
+            )
+        return df.iloc[0]
 
     def flags(self, since: Moment = None, until: Moment = None) -> pd.DataFrame:
         return self.con.execute(
@@ -204,9 +221,22 @@ def open_database(
     config: Config | str | Path | None = None,
     read_only: bool = False,
     memory: bool = False,
+    sandbox: bool = False,
+    wait_seconds: float = 0,
 ) -> Database:
-    """Open a database: `path`, else $HANDOFF_DB, else ./handoff.duckdb; `memory=True` for a scratch one."""
+    """Open a database: `path`, else $HANDOFF_DB, else ./handoff.duckdb; `memory=True` for a scratch one.
+
+    `sandbox=True` opens it read-only with DuckDB's guards on: SQL run on it can read the database
+    and nothing else (no files, no other databases, no extensions, no settings changed).
+    `wait_seconds` is how long to wait for another process that holds the file to let go.
+    """
     cfg = config if isinstance(config, Config) else load_config(config)
     target = None if memory else str(path or store.default_db_path())
-    con = store.connect(target, read_only=read_only, memory_limit=cfg.memory_limit)
+    con = store.connect(
+        target,
+        read_only=read_only,
+        memory_limit=cfg.memory_limit,
+        sandbox=sandbox,
+        wait_seconds=wait_seconds,
+    )
     return Database(con, target, cfg)

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from analyzer import __version__
+from analyzer._version import __version__
 from analyzer.metrics import REGISTRY, Metric
 from analyzer.resources import reports_dir
 

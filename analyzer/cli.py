@@ -6,16 +6,30 @@ import datetime as dt
 import json
 import os
 import sys
-import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from analyzer import __version__, cli_spark, render_text
+from analyzer import cli_spark, render_text
+from analyzer._version import __version__
 from analyzer.api import Database, open_database
+from analyzer.cli_common import (
+    TYPER_SETTINGS,
+    ConfigOption,
+    DbOption,
+    InputFormatOption,
+    InputTimezoneOption,
+    JsonOption,
+    NoRedactOption,
+    handled,
+    set_debug,
+    to_stdout,
+    write_text,
+)
+from analyzer.cli_review import review_app
 from analyzer.errors import HandoffError
 from analyzer.ingest import LoadSummary
 from analyzer.period import resolve_period
@@ -26,29 +40,12 @@ app = typer.Typer(
     name="handoff",
     help="Find failed and clumsy bot-to-human handoffs in conversation logs.",
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+    **TYPER_SETTINGS,
 )
 
-_state = {"debug": False}
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="DuckDB database file [default: $HANDOFF_DB or ./handoff.duckdb]."),
-]
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="A handoff.toml overriding the default settings.")
-]
-FormatOption = Annotated[
-    str,
-    typer.Option(
-        "--format", "-f", help="Input format: auto, jsonl, csv, parquet or a platform format."
-    ),
-]
-TimezoneOption = Annotated[
-    str | None,
-    typer.Option("--timezone", help="Time zone of timestamps without an offset [default: UTC]."),
-]
+# The shared option names, under the names this module has always used.
+FormatOption = InputFormatOption
+TimezoneOption = InputTimezoneOption
 
 
 def _version(value: bool) -> None:
@@ -66,29 +63,7 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    _state["debug"] = debug
-
-
-@contextmanager
-def handled() -> Iterator[None]:
-    """Turn library errors into `Error: <what> — <what to do>` and exit code 1."""
-    try:
-        yield
-    except (typer.Exit, typer.Abort):
-        raise
-    except HandoffError as exc:
-        if _state["debug"]:
-            traceback.print_exc()
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
-    except Exception as exc:  # a bug or an environment problem: still one clear line
-        if _state["debug"]:
-            traceback.print_exc()
-        typer.echo(
-            f"Error: unexpected {type(exc).__name__}: {exc} — rerun with --debug and report it",
-            err=True,
-        )
-        raise typer.Exit(1) from None
+    set_debug(debug)
 
 
 def _progress(files_hint: int) -> Callable[[Path], None] | None:
@@ -198,9 +173,9 @@ def report(
         list[str] | None,
         typer.Argument(help="Load these first (into --db, else a temporary database)."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")] = Path(
-        "report.html"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The HTML file to write; - for standard output.")
+    ] = Path("report.html"),
     week: Annotated[str | None, typer.Option(help="An ISO week, e.g. 2026-W47.")] = None,
     last_week: Annotated[
         bool, typer.Option("--last-week", help="The last complete ISO week before today.")
@@ -221,13 +196,7 @@ def report(
     fmt: FormatOption = "auto",
     db: DbOption = None,
     config: ConfigOption = None,
-    no_redact: Annotated[
-        bool,
-        typer.Option(
-            "--no-redact",
-            help="Show e-mail addresses, card, phone and account numbers in transcripts as written.",
-        ),
-    ] = False,
+    no_redact: NoRedactOption = False,
     from_dir: Annotated[
         Path | None, typer.Option("--from", help="Results folder written by `handoff spark-run`.")
     ] = None,
@@ -258,7 +227,7 @@ def report(
             if from_dir
             else open_database(db, config=config, memory=scratch, read_only=not paths)
         )
-        with opened as database:
+        with opened as database, tempfile.TemporaryDirectory() as scratch_dir:
             if paths:
                 summary = database.load(
                     paths, fmt=fmt, timezone=timezone, on_file=_progress(len(paths))
@@ -266,12 +235,16 @@ def report(
                 _clear_progress()
                 typer.echo(render_text.load_summary(summary), err=True)
             written = database.write_report(
-                out,
+                Path(scratch_dir) / "report.html" if to_stdout(out) else out,
                 period if (chosen or all_data) else None,
                 timezone=timezone or "UTC",
                 generated_at=now,
                 redact=not no_redact,
             )
+            if to_stdout(out):  # the page on stdout; the summary on stderr
+                sys.stdout.write(written.path.read_text(encoding="utf-8"))
+                typer.echo(render_text.report_summary(written.context), err=True)
+                return
         if as_json:
             typer.echo(json.dumps(render_text.report_json(written), indent=2, default=str))
         else:
@@ -302,9 +275,16 @@ def query(
     out_format: Annotated[
         str, typer.Option("--format", "-f", help="Output: table, csv or json.")
     ] = "table",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The file to write; - for standard output.")
+    ] = Path("-"),
     db: DbOption = None,
 ) -> None:
-    """Run read-only SQL, or a saved query from queries/saved/, against the database."""
+    """Run read-only SQL, or a saved query from queries/saved/, against the database.
+
+    The database is opened read-only with DuckDB's external access, extensions and settings
+    changes switched off: a query can read its tables and nothing else.
+    """
     if out_format not in ("table", "csv", "json"):
         raise typer.BadParameter("use table, csv or json", param_hint="--format")
     with handled():
@@ -317,20 +297,22 @@ def query(
             raise HandoffError(
                 "give either SQL or --name", 'e.g. handoff query "select 1" or --list'
             )
-        with open_database(db, read_only=True) as database:
+        with open_database(db, sandbox=True) as database:
             df = database.saved(name, _params(param or [])) if name else database.sql(sql or "")
-        typer.echo(render_text.table(df, out_format))
+        write_text(out, render_text.table(df, out_format))
 
 
 @app.command()
 def run(
     config: Annotated[Path, typer.Option("--config", help="handoff.toml with a [run] table.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The scheduled job: load what is new, write the period's report into the archive, check alerts.
 
-    Exit codes: 0 done, 1 error, 3 an alert rule in [alerts] was crossed, 4 another run holds the
-    lock. Running it twice in a row adds no data and writes the same report.
+    Exit codes: 0 done, 1 error, 3 an alert rule in [alerts] was crossed, 4 another run or writer
+    held the database longer than [run] lock_wait_seconds, 5 the period has no conversations
+    (unless [run] allow_empty = true). Running it twice in a row adds no data and writes the same
+    report.
     """
     from analyzer.config import load_config
     from analyzer.job import run_job
@@ -351,6 +333,12 @@ def run(
             typer.echo(result.summary)
             for alert in result.alerts:
                 typer.echo(f"ALERT: {alert.message}")
+            if result.empty:
+                typer.echo(
+                    f"EMPTY: no conversations in {result.period.label}; check [run] sources, or"
+                    " set [run] allow_empty = true if an empty period is expected",
+                    err=True,
+                )
     raise typer.Exit(result.exit_code)
 
 
@@ -360,20 +348,14 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Print one conversation's transcript, with events and friction flags marked."""
-    with handled(), open_database(db, read_only=True) as database:
+    with handled(), open_database(db, sandbox=True) as database:
         turns = database.transcript(conversation_id)
-        conv = database.conversations().set_index("conversation_id").loc[conversation_id]
-        outcome = conv["outcome"] + (f" / {conv['handoff_outcome']}" if conv["handed_off"] else "")
-        flags = ", ".join(conv["flags"]) or "none"
-        typer.echo(f"Conversation {conversation_id}: {outcome}; friction: {flags}")
+        conv = database.conversation(conversation_id)
+        typer.echo(render_text.conversation_header(conversation_id, conv))
         typer.echo(render_text.transcript(turns))
 
 
-from analyzer.cli_review import review_app  # noqa: E402  (registered after handled() exists)
-
 app.add_typer(review_app, name="review")
-
-
 cli_spark.register(app)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from analyzer.cli_common import handled
 from analyzer.config import load_config
 from analyzer.errors import HandoffError
 
@@ -21,7 +22,10 @@ def spark_run(
         ),
     ],
     output: Annotated[
-        str, typer.Option("--output", "-o", help="Folder (any URI Spark writes) for the results.")
+        str,
+        typer.Option(
+            "--out", "--output", "-o", help="Folder (any URI Spark writes) for the results."
+        ),
     ],
     config: Annotated[
         Path | None,
@@ -47,7 +51,6 @@ def spark_run(
     ] = 150,
 ) -> None:
     """Run the whole analysis on Spark; write conversations, flags and metrics as Parquet by week."""
-    from analyzer.cli import handled
     from analyzer.spark_engine import java_available, spark_session
     from analyzer.spark_job import spark_run as run
 
@@ -102,7 +105,6 @@ def export_canonical(
     """Convert any loadable input (platform exports too) to canonical Parquet for a data lake."""
     from analyzer import render_text
     from analyzer.api import open_database
-    from analyzer.cli import handled
     from analyzer.export import export_canonical as export
 
     with handled(), open_database(memory=True, config=config) as database:

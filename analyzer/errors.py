@@ -34,6 +34,6 @@ class DatabaseError(HandoffError):
 
 
 class LockBusyError(HandoffError):
-    """Another `handoff run` holds the database's lock."""
+    """Another `handoff run`, or another process writing to it, holds the database."""
 
     exit_code = 4

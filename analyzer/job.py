@@ -26,9 +26,16 @@ from analyzer.ingest import LoadSummary, discover
 from analyzer.metrics import headline_values
 from analyzer.period import Period, from_setting
 
+# Exit codes of `handoff run` besides 0 (done) and 1 (error): 3 an alert rule was crossed
+# (analyzer.alerts), 4 the database is held by another run or writer, 5 the period has no
+# conversations (unless [run] allow_empty = true). The report and index are written in every case.
+EMPTY_EXIT_CODE = 5
+
 
 @dataclass(frozen=True)
 class RunSettings:
+    """The config's `[run]` view with its paths resolved beside the config file."""
+
     sources: list[str]
     database: Path
     output_dir: Path
@@ -36,15 +43,15 @@ class RunSettings:
     timezone: str
     format: str
     lock_wait_seconds: float
+    allow_empty: bool
 
     @classmethod
     def from_config(cls, config: Config) -> RunSettings:
         if config.source == "defaults":
             raise ConfigError("handoff run needs a config file", "pass --config handoff.toml")
         base = Path(config.source).resolve().parent
-        run = config.data.get("run", {})
-        sources = run.get("sources", [])
-        if not sources or not isinstance(sources, list):
+        run = config.run
+        if not run.sources:
             raise ConfigError(
                 f"[run] sources is empty in {config.source}",
                 'list the folders to load from, e.g. sources = ["exports/"]',
@@ -54,13 +61,14 @@ class RunSettings:
             return str(p if os.path.isabs(p) else base / p)
 
         return cls(
-            sources=[here(str(s)) for s in sources],
-            database=Path(here(str(run.get("database", "handoff.duckdb")))),
-            output_dir=Path(here(str(run.get("output_dir", "handoff-reports")))),
-            period=str(run.get("period", "last_week")),
-            timezone=str(run.get("timezone", "UTC")),
-            format=str(run.get("format", "auto")),
-            lock_wait_seconds=float(run.get("lock_wait_seconds", 0)),
+            sources=[here(s) for s in run.sources],
+            database=Path(here(run.database)),
+            output_dir=Path(here(run.output_dir)),
+            period=run.period,
+            timezone=run.timezone,
+            format=run.format,
+            lock_wait_seconds=run.lock_wait_seconds,
+            allow_empty=run.allow_empty,
         )
 
 
@@ -75,11 +83,14 @@ class RunResult:
     headline: dict[str, Any]
     previous: dict[str, Any]
     alerts: list[Alert] = field(default_factory=list)
+    empty: bool = False  # the period has no conversations and [run] allow_empty is false
     summary: str = ""  # the report's headline figures and verdict, for the terminal
     verdict: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
+        if self.empty:
+            return EMPTY_EXIT_CODE
         return ALERT_EXIT_CODE if self.alerts else 0
 
     def as_dict(self) -> dict[str, Any]:
@@ -104,6 +115,7 @@ class RunResult:
             "headline": clean(self.headline),
             "previous": clean(self.previous),
             "alerts": [a.message for a in self.alerts],
+            "empty": self.empty,
             "verdict": self.verdict,
             "exit_code": self.exit_code,
         }
@@ -164,8 +176,10 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
     period = from_setting(settings.period, now, settings.timezone)
     settings.output_dir.mkdir(parents=True, exist_ok=True)
     with database_lock(settings.database, settings.lock_wait_seconds):
-        with open_database(settings.database, config=config) as db:
-            found = discover(list[str | Path](settings.sources))
+        with open_database(
+            settings.database, config=config, wait_seconds=settings.lock_wait_seconds
+        ) as db:
+            found = discover(settings.sources)
             fresh = _new_files(db, found.files)
             summary = (
                 # one unreadable file (a stray manifest.json) must not stop the weekly report
@@ -173,6 +187,8 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
                 if fresh
                 else LoadSummary()
             )
+            if not fresh and not db.has_results():
+                db.refresh()  # a first run over an empty source: empty derived tables
             # The report's time stamp is the newest load, so a run with nothing new is byte-identical.
             last = db.con.execute("SELECT max(loaded_at) FROM loads").fetchone()
             generated_at = (last[0] if last and last[0] else now.replace(tzinfo=None)).replace(
@@ -185,7 +201,8 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
                 if prev_period
                 else {}
             )
-            alerts = check(config.data.get("alerts", {}), current, previous)
+            empty = not current.get("conversations")
+            alerts = [] if empty else check(config.data.get("alerts", {}), current, previous)
             name = f"handoff-report-{period.slug()}.html"
             report_path = settings.output_dir / name
             tmp = settings.output_dir / f".{name}.tmp"
@@ -222,6 +239,7 @@ def run_job(config: Config, *, now: dt.datetime | None = None) -> RunResult:
         headline=current,
         previous=previous,
         alerts=alerts,
+        empty=empty and not settings.allow_empty,
         summary=render_text.report_summary(written.context),
         verdict=[v.text for v in written.context.verdict],
     )

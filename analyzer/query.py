@@ -1,6 +1,14 @@
-"""Ad-hoc read-only SQL and the saved queries in `queries/saved/`."""
+"""Ad-hoc read-only SQL and the saved queries in `queries/saved/`.
+
+The real guard is the connection: `handoff query` opens the database read-only with DuckDB's
+external access, extension loading and configuration changes switched off (see
+`analyzer.store.connect(sandbox=True)`). The statement check here only gives a friendlier first
+error for the common mistakes; it is not what keeps the database and the machine safe.
+"""
 
 from __future__ import annotations
+
+import re
 
 import duckdb
 import pandas as pd
@@ -9,6 +17,23 @@ from analyzer.errors import QueryError
 from analyzer.sql import Query, bind, queries_in
 
 _READ_ONLY_TYPES = {"SELECT", "EXPLAIN", "PRAGMA", "SHOW"}
+# Statements DuckDB files under an allowed type that still act: IMPORT DATABASE parses as a
+# PRAGMA, and EXPLAIN ANALYZE runs the statement it explains.
+_EXPLAIN = re.compile(r"^\s*EXPLAIN(\s+ANALY[SZ]E)?\s+", re.IGNORECASE)
+_PRAGMA = re.compile(r"^\s*PRAGMA\b", re.IGNORECASE)
+
+
+def _kind(con: duckdb.DuckDBPyConnection, st: duckdb.Statement) -> str:
+    kind = (st.type.name if hasattr(st.type, "name") else str(st.type)).upper()
+    text = str(st.query)
+    if kind == "PRAGMA" and not _PRAGMA.match(text):
+        return text.split(None, 1)[0].upper() if text.strip() else kind
+    if kind == "EXPLAIN":
+        inner = con.extract_statements(_EXPLAIN.sub("", text, count=1))
+        kinds = {_kind(con, i) for i in inner}
+        bad = sorted(kinds - _READ_ONLY_TYPES)
+        return f"EXPLAIN {bad[0]}" if bad else kind
+    return kind
 
 
 def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -20,10 +45,13 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     if not statements:
         raise QueryError("no SQL statement given", 'pass one, e.g. "select count(*) from events"')
     for st in statements:
-        kind = st.type.name if hasattr(st.type, "name") else str(st.type)
-        if kind.upper() not in _READ_ONLY_TYPES:
+        try:
+            kind = _kind(con, st)
+        except duckdb.Error as exc:
+            raise QueryError(f"the SQL does not parse: {exc}", "check the statement") from exc
+        if kind not in _READ_ONLY_TYPES:
             raise QueryError(
-                f"handoff query only reads: a {kind.upper()} statement is not allowed",
+                f"handoff query only reads: {kind} statements are not allowed",
                 "use SELECT; change data with `handoff load`",
             )
 
@@ -34,6 +62,11 @@ def run_sql(
     check_read_only(con, sql)
     try:
         return con.execute(sql, params or None).df()
+    except duckdb.PermissionException as exc:
+        raise QueryError(
+            f"handoff query reads only this database: {exc}",
+            "query the tables listed in the README; load files with `handoff load`",
+        ) from exc
     except duckdb.Error as exc:
         raise QueryError(
             f"query failed: {exc}", "check table and column names in the README"

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-import io
-import json
 from typing import Any
 
 import pandas as pd
 
 from analyzer.ingest import LoadSummary
+from analyzer.tabular import to_csv, to_json
+
+# Transcript text is untrusted: every C0 and C1 control character (ESC starts the sequences that
+# clear the screen, retitle the window or draw fake links), DEL, and the Unicode bidirectional
+# overrides that reorder what is shown. Line breaks and tabs become spaces, keeping one turn a line.
+_CONTROLS: dict[int, str | None] = {c: None for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
+_CONTROLS.update({ord("\t"): " ", ord("\n"): " ", ord("\r"): " "})
+_CONTROLS.update({c: None for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F))})
+_CONTROLS.update({c: None for c in range(0x2066, 0x206A)})
+
+
+def safe(value: object) -> str:
+    """`value` as text fit for a terminal: control characters out, missing values blank."""
+    if value is None or (not isinstance(value, list | tuple) and _missing(value)):
+        return ""
+    return str(value).translate(_CONTROLS)
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None = None) -> str:
@@ -42,7 +63,7 @@ def load_summary(summary: LoadSummary, *, rejects: list[tuple[Any, ...]] | None 
 
 
 def _when(value: Any) -> str:
-    if value is None or pd.isna(value):
+    if value is None or _missing(value):
         return "--:--:--"
     return str(pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S"))
 
@@ -52,37 +73,45 @@ def transcript(turns: pd.DataFrame) -> str:
     out: list[str] = []
     for row in turns.itertuples(index=False):  # one conversation: at most a few hundred turns
         when = _when(row.timestamp)
+        role, text = safe(row.role), safe(row.text)
         if row.event != "message":
             extra = ", ".join(
-                f"{k}: {v}" for k, v in (("queue", row.queue), ("by", row.participant_id)) if v
+                f"{k}: {safe(v)}"
+                for k, v in (("queue", row.queue), ("by", row.participant_id))
+                if safe(v)
             )
-            label = f"[{row.event}{' (' + extra + ')' if extra else ''}]"
-            out.append(f"{when}  {row.role:<8}  {label} {row.text or ''}".rstrip())
+            label = f"[{safe(row.event)}{' (' + extra + ')' if extra else ''}]"
+            out.append(f"{when}  {role:<8}  {label} {text}".rstrip())
         else:
-            who = (
-                row.role
-                if not row.participant_id or row.role != "agent"
-                else f"agent {row.participant_id}"
-            )
-            out.append(f"{when}  {who:<8}  {row.text or ''}")
+            agent = safe(row.participant_id)
+            who = f"agent {agent}" if agent and role == "agent" else role
+            out.append(f"{when}  {who:<8}  {text}")
         for flag, detail in zip(row.flags, row.details, strict=False):
-            out.append(f"{'':19}  ⚑ {flag}: {detail}")
+            out.append(f"{'':19}  ⚑ {safe(flag)}: {safe(detail)}")
     return "\n".join(out)
+
+
+def conversation_header(conversation_id: str, conv: pd.Series) -> str:
+    """The first line of `handoff show`: id, outcome (and handoff outcome), friction flags."""
+    outcome = safe(conv["outcome"])
+    if bool(conv["handed_off"]) and safe(conv["handoff_outcome"]):
+        outcome += f" / {safe(conv['handoff_outcome'])}"
+    flags = ", ".join(safe(f) for f in conv["flags"]) or "none"
+    return f"Conversation {safe(conversation_id)}: {outcome}; friction: {flags}"
 
 
 def table(df: pd.DataFrame, fmt: str) -> str:
     if fmt == "csv":
-        buf = io.StringIO()
-        df.to_csv(buf, index=False, lineterminator="\r\n")
-        return buf.getvalue().rstrip("\r\n")
+        return to_csv(df).rstrip("\r\n")
     if fmt == "json":
-        return json.dumps(
-            json.loads(df.to_json(orient="records", date_format="iso")),
-            indent=2,
-            ensure_ascii=False,
-        )
+        return to_json(df)
     if df.empty:
         return "(no rows)" if len(df.columns) else ""
+    shown = df.copy()
+    for name in shown.columns:
+        if shown[name].dtype == object or pd.api.types.is_string_dtype(shown[name]):
+            shown[name] = pd.Series([safe(v) for v in shown[name]], index=shown.index, dtype=object)
+    return str(shown.to_string(index=False, na_rep=""))
     return str(df.to_string(index=False, na_rep=""))
 
 

@@ -10,23 +10,50 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analyzer.config import Config, load_config
 from analyzer.errors import HandoffError, InputFileError
 from analyzer.period import Period
+from analyzer.redaction import install, redaction_params
 from analyzer.sql import query, run
 from analyzer.store import transaction
+from analyzer.tabular import to_csv
 
 SHEET_COLUMNS = ("conversation_id", "flag", "verdict")
 
 
-def export_sheet(con: duckdb.DuckDBPyConnection, period: Period, out: Path) -> int:
-    """Write the period's flags, one row per flag, with empty verdict and note; returns the rows."""
+def review_sheet(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    *,
+    config: Config | None = None,
+    redact: bool = True,
+) -> pd.DataFrame:
+    """The period's flags, one row per flag, with empty verdict and note columns.
+
+    Personal data is replaced by the config's [redaction] rules unless `redact` is false.
+    """
     if period.since is None or period.until is None:
         raise HandoffError(
             "a review sheet needs a bounded period", "pass --week or --since and --until"
         )
-    df = run(con, query("review", "export"), {"since": period.since, "until": period.until}).df()
+    install(con)
+    params = {"since": period.since, "until": period.until}
+    params |= redaction_params(config or load_config(), redact)
+    return run(con, query("review", "export"), params).df()
+
+
+def export_sheet(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    out: Path,
+    *,
+    config: Config | None = None,
+    redact: bool = True,
+) -> int:
+    """Write the review sheet as CSV (formulas defused), atomically; returns the rows."""
+    df = review_sheet(con, period, config=config, redact=redact)
     tmp = out.with_name(f".{out.name}.tmp")
-    df.to_csv(tmp, index=False, lineterminator="\r\n")
+    tmp.write_text(to_csv(df), encoding="utf-8", newline="")
     os.replace(tmp, out)
     return len(df)
 

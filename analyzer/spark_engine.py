@@ -22,7 +22,7 @@ import pandas as pd
 import sqlglot
 from sqlglot import exp
 
-from analyzer.config import Config
+from analyzer.config import Config, load_config
 from analyzer.errors import HandoffError
 from analyzer.sql import Query, bind, query
 from analyzer.transpile import to_spark
@@ -67,11 +67,11 @@ def spark_session(config: Config | None = None, **overrides: str) -> SparkSessio
     _need_pyspark()
     from pyspark.sql import SparkSession
 
-    settings: dict[str, Any] = dict((config.data if config else {}).get("spark", {}))
-    builder = SparkSession.builder.appName(str(settings.get("app_name", "handoff-analyzer")))
-    if settings.get("master"):
-        builder = builder.master(str(settings["master"]))
-    conf = {str(k): str(v) for k, v in settings.get("conf", {}).items()}
+    settings = (config or load_config()).spark
+    builder = SparkSession.builder.appName(settings.app_name)
+    if settings.master:
+        builder = builder.master(settings.master)
+    conf = dict(settings.conf)
     conf.update(overrides)
     conf.update(REQUIRED_CONF)
     for key, value in conf.items():

@@ -19,31 +19,46 @@ Two DuckDB constructs are rewritten on the parsed tree before writing Spark SQL:
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING, cast
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.spark import Spark
+from sqlglot.generator import Generator
 
 from analyzer.errors import HandoffError
 
+if TYPE_CHECKING:
+    from sqlglot.generators.spark import SparkGenerator
 
-def _percentile(self: Spark.Generator, e: exp.PercentileCont) -> str:
-    return self.func("PERCENTILE", e.this, e.expression)
+
+def _percentile(self: Generator, e: exp.PercentileCont) -> str:
+    return str(self.func("PERCENTILE", e.this, e.expression))
 
 
-def _epoch(self: Spark.Generator, e: exp.TimeToUnix) -> str:
+def _epoch(self: Generator, e: exp.TimeToUnix) -> str:
     return f"(UNIX_MICROS({self.sql(e, 'this')}) / 1e6)"
 
 
 class HandoffSpark(Spark):
     """Spark SQL as sqlglot writes it, with the fixes above."""
 
-    class Generator(Spark.Generator):
-        TRANSFORMS = {  # noqa: RUF012 - sqlglot's own pattern
-            **Spark.Generator.TRANSFORMS,
-            exp.PercentileCont: _percentile,
-            exp.TimeToUnix: _epoch,
-        }
+    # Built with type(): sqlglot's dialect classes name their generator through a class
+    # attribute, which a static type checker cannot take as a base class.
+    Generator = cast(
+        "type[SparkGenerator]",
+        type(
+            "Generator",
+            (Spark.Generator,),
+            {
+                "TRANSFORMS": {
+                    **Spark.Generator.TRANSFORMS,
+                    exp.PercentileCont: _percentile,
+                    exp.TimeToUnix: _epoch,
+                }
+            },
+        ),
+    )
 
 
 def _duckdb_functions(node: exp.Expression) -> exp.Expression:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+def check_golden(name: str, data: object, update: bool) -> None:
+    """Compare `data` (as JSON) with tests/golden/`name`; only --update-golden writes it.
+
+    A missing golden file fails: a test that wrote its own expectation could never fail.
+    """
+    path = GOLDEN / name
+    text = json.dumps(data, indent=2, sort_keys=True, default=str) + "\n"
+    if update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    elif not path.exists():
+        pytest.fail(f"golden file tests/golden/{name} is missing; write it with --update-golden")
+    assert json.loads(path.read_text()) == json.loads(text), f"{name} differs; --update-golden"
 
 
 @pytest.fixture(autouse=True)

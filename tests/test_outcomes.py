@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analyzer.api import Database
-from tests.conftest import FIXTURES, GOLDEN, SAMPLE_LOGS
+from tests.conftest import FIXTURES, GOLDEN, SAMPLE_LOGS, check_golden
 
 EXPECTED_OUTCOMES = {
     "o-unengaged": ("unengaged", None, None),
@@ -52,12 +52,7 @@ def test_handoff_timing_and_queue(db: Database) -> None:
 
 
 def _golden(name: str, data: object, update: bool) -> None:
-    path = GOLDEN / name
-    text = json.dumps(data, indent=2, sort_keys=True, default=str) + "\n"
-    if update or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    assert json.loads(path.read_text()) == json.loads(text), f"{name} differs; --update-golden"
+    check_golden(name, data, update)
 
 
 def test_metrics_golden(db: Database, update_golden: bool) -> None:
@@ -80,6 +75,21 @@ def test_period_filter(db: Database) -> None:
 
 def test_golden_files_are_committed() -> None:
     assert (Path(GOLDEN) / "metrics_outcomes.json").exists()
+
+
+def test_a_missing_golden_file_fails_without_update_golden(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tests.conftest as conftest
+
+    monkeypatch.setattr(conftest, "GOLDEN", tmp_path)
+    with pytest.raises(pytest.fail.Exception, match="missing; write it with --update-golden"):
+        check_golden("new.json", {"a": 1}, update=False)
+    assert not (tmp_path / "new.json").exists()
+    check_golden("new.json", {"a": 1}, update=True)
+    check_golden("new.json", {"a": 1}, update=False)
+    with pytest.raises(AssertionError, match="differs"):
+        check_golden("new.json", {"a": 2}, update=False)
 
 
 def _conv(cid: str, turns: list[tuple[str, str]]) -> list[dict[str, str]]:

@@ -108,6 +108,69 @@ def test_run_needs_sources(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "[run] sources is empty" in result.stderr
 
 
+def _empty_setup(tmp_path: Path, extra: str = "") -> Path:
+    (tmp_path / "exports").mkdir()
+    cfg = tmp_path / "handoff.toml"
+    cfg.write_text(
+        '[run]\nsources = ["exports"]\noutput_dir = "site"\nperiod = "2026-W45"\n' + extra
+    )
+    return cfg
+
+
+def test_first_run_on_an_empty_source_writes_a_report_and_exits_5(tmp_path: Path) -> None:
+    cfg = _empty_setup(tmp_path)
+    result = runner.invoke(app, ["run", "--config", str(cfg)])
+    assert result.exit_code == 5, result.output
+    assert "EMPTY: no conversations in 2026-W45" in result.stderr
+    assert (tmp_path / "site" / "handoff-report-2026-W45.html").is_file()
+    assert (tmp_path / "site" / "index.html").is_file()
+    code, out = _run(cfg)  # again: the same answer, nothing new
+    assert code == 5 and out["empty"] is True and out["exit_code"] == 5
+
+
+def test_an_expected_empty_period_exits_0(tmp_path: Path) -> None:
+    cfg = _empty_setup(tmp_path, "allow_empty = true\n")
+    code, out = _run(cfg)
+    assert code == 0 and out["empty"] is False
+
+
+def test_a_period_without_conversations_exits_5_even_with_data(tmp_path: Path) -> None:
+    cfg = _setup(tmp_path)
+    cfg.write_text(cfg.read_text().replace('period = "2026-W45"', 'period = "2026-W30"'))
+    code, out = _run(cfg)
+    assert code == 5 and out["load"]["loaded"] > 0 and out["alerts"] == []
+
+
+@pytest.mark.slow
+def test_run_waits_for_a_load_that_holds_the_database(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    cfg = _setup(tmp_path)
+    db = tmp_path / "data" / "handoff.duckdb"
+    db.parent.mkdir()
+    hold = (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+        " time.sleep(float(sys.argv[2])); c.close()"
+    )
+    writer = subprocess.Popen(
+        [sys.executable, "-c", hold, str(db), "3"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "held"
+        result = runner.invoke(app, ["run", "--config", str(cfg)])
+        assert result.exit_code == 4 and "in use by another process" in result.stderr
+        cfg.write_text(cfg.read_text() + "lock_wait_seconds = 30\n")
+        started = time.monotonic()
+        waited = runner.invoke(app, ["run", "--config", str(cfg), "--json"])
+        assert waited.exit_code == 0, waited.stderr
+        assert json.loads(waited.stdout)["load"]["loaded"] > 0
+        assert time.monotonic() - started > 0.5  # it waited for the writer
+    finally:
+        writer.wait(timeout=30)
+
+
 def test_unreadable_files_are_named_and_the_report_is_still_written(tmp_path: Path) -> None:
     cfg = _setup(tmp_path)
     exports = tmp_path / "exports"

@@ -15,7 +15,11 @@ from analyzer.sql import bind, parse_query, query
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 ALL_SQL = sorted(QUERIES.rglob("*.sql"))
-DDL = {QUERIES / "views" / "schema.sql", *(QUERIES / "migrations").glob("*.sql")}
+DDL = {
+    QUERIES / "views" / "schema.sql",
+    QUERIES / "report" / "redaction.sql",
+    *(QUERIES / "migrations").glob("*.sql"),
+}
 # Written into tables (a table has no order; every reader orders): a sort there only costs time.
 MATERIALIZED = {
     QUERIES / "ingest" / "canonical_records.sql",

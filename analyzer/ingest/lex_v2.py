@@ -25,7 +25,6 @@ from analyzer.ingest import platform
 from analyzer.ingest.base import Format
 
 NAME = "lex_v2"
-DEFAULT_TRANSFER_INTENTS = ["TransferToAgent", "SpeakToAgent", "LiveAgent"]
 
 _SHAPE = f"""
 SELECT source_file, count(r) > 0, bool_or((r ->> 'sessionId') IS NOT NULL),
@@ -128,8 +127,7 @@ FROM {platform.LINE_OBJECTS} WHERE r IS NULL
 
 
 def transfer_intents(config: Config) -> list[str]:
-    section = config.data.get("importers", {}).get("lex_v2", {})
-    return [str(i) for i in section.get("transfer_intents", DEFAULT_TRANSFER_INTENTS)]
+    return config.importer("lex_v2").strings("transfer_intents")
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:

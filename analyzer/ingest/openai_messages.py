@@ -22,7 +22,6 @@ from analyzer.ingest import platform
 from analyzer.ingest.base import Format
 
 NAME = "openai_messages"
-DEFAULT_HANDOFF_TOOLS = ["transfer_to_human_agents"]
 
 _CONVS = f"""
 WITH docs AS (SELECT row_number() OVER () AS doc_no, json AS d FROM {platform.DOC}),
@@ -128,8 +127,7 @@ FROM called
 
 
 def handoff_tools(config: Config) -> list[str]:
-    section = config.data.get("importers", {}).get("openai_messages", {})
-    return [str(t) for t in section.get("handoff_tools", DEFAULT_HANDOFF_TOOLS)]
+    return config.importer("openai_messages").strings("handoff_tools")
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:

@@ -19,8 +19,6 @@ from analyzer.ingest import platform
 from analyzer.ingest.base import Format
 
 NAME = "rasa"
-DEFAULT_ACTIONS = ["action_handoff", "action_human_handoff", "utter_handoff"]
-DEFAULT_INTENTS = ["human_handoff", "talk_to_human", "handoff", "request_human"]
 
 _EVENTS = f"""
 WITH docs AS (SELECT row_number() OVER () AS doc_no, json AS d FROM {platform.DOC}),
@@ -97,10 +95,10 @@ FROM rows
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
     platform.require(con, path, NAME, _SHAPE, ["trackers (none found)", "sender_id", "events"])
-    section = config.data.get("importers", {}).get("rasa", {})
+    section = config.importer("rasa")
     params = {
-        "actions": [str(a) for a in section.get("handoff_actions", DEFAULT_ACTIONS)],
-        "intents": [str(i) for i in section.get("handoff_intents", DEFAULT_INTENTS)],
+        "actions": section.strings("handoff_actions"),
+        "intents": section.strings("handoff_intents"),
     }
     platform.run_stage(con, path, NAME, _STAGE, params)
 

@@ -13,11 +13,12 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from analyzer import __version__
+from analyzer._version import __version__
 from analyzer.config import Config
 from analyzer.engine import DuckDBEngine
-from analyzer.metrics import headline_values, metrics_on, recontact_days
+from analyzer.metrics import Metrics, headline_values, metrics_on, recontact_days
 from analyzer.period import Period, latest_complete_week
+from analyzer.redaction import redact_columns, redaction_params
 from analyzer.report.charts import flag_charts, trend_charts
 from analyzer.report.compare import changed_flags, changed_queues, tile_changes
 from analyzer.report.context import (
@@ -172,12 +173,17 @@ def build_context(
 
     engine = DuckDBEngine(con)
     days = recontact_days(config)
-    metrics = metrics_on(engine, {**bounds, "timezone": tz}, days)
+    redaction = redaction_params(config, redact)
+    metrics = _shown(con, metrics_on(engine, {**bounds, "timezone": tz}, days), redaction)
     rates, flag_rates = metrics.rates, metrics.flag_rates
     headline = metrics.headline()
     if before is not None:
-        earlier = metrics_on(
-            engine, {"since": before.since, "until": before.until, "timezone": tz}, days
+        earlier = _shown(
+            con,
+            metrics_on(
+                engine, {"since": before.since, "until": before.until, "timezone": tz}, days
+            ),
+            redaction,
         )
         previous_head = earlier.headline()
         changes = tile_changes(
@@ -244,6 +250,15 @@ def build_context(
         flag_definitions=flag_definitions(config, overall["flag"]),
         plotly_js=plotly_js(),
         **_listing(listed, listed_note, _precision_words(reviewed), list(overall["flag"])),
+    )
+
+
+def _shown(con: duckdb.DuckDBPyConnection, metrics: Metrics, redaction: dict[str, Any]) -> Metrics:
+    """The metrics with personal data replaced in their keys (queue, channel, intent names)."""
+    return replace(
+        metrics,
+        rates=redact_columns(con, metrics.rates, ("key",), redaction),
+        flag_rates=redact_columns(con, metrics.flag_rates, ("key",), redaction),
     )
 
 

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from analyzer.config import Config
+from analyzer.redaction import anchor_id, install, redact_columns, redaction_params
 from analyzer.report.context import FlaggedConversation, FlagGroup, FlagNote, Turn
 from analyzer.report.fmt import clip, fmt_moment, fmt_seconds, missing
 from analyzer.report.limits import (
@@ -76,11 +77,6 @@ def _estimated_size(turns: pd.DataFrame, notes: pd.DataFrame) -> int:
     )
 
 
-def _redaction(config: Config, redact: bool) -> dict[str, Any]:
-    params = config.sql_params()
-    return {"redact": redact, **{k: v for k, v in params.items() if k.startswith("redact_")}}
-
-
 def drilldown(
     con: duckdb.DuckDBPyConnection,
     config: Config,
@@ -95,10 +91,12 @@ def drilldown(
     the conversation's flag `weights` (each flag's harm from the cost of friction), then most
     flags, then longest wait.
 
-    With `redact`, personal data in transcript text and flag details is replaced in SQL
-    (patterns from the config's [redaction] table); the database keeps the original text.
+    With `redact`, personal data in transcript text, flag details, ids, queue and channel names
+    is replaced in SQL (rules from the config's [redaction] table); the database keeps the
+    original text. A conversation id that held personal data is anchored by its MD5.
     """
-    redaction = _redaction(config, redact)
+    redaction = redaction_params(config, redact)
+    install(con)
     ranked = sorted((weights or {}).items())
     convs = run(
         con,
@@ -113,6 +111,19 @@ def drilldown(
     ).df()
     if convs.empty:
         return (), "No flagged conversations in this period."
+    shown = redact_columns(
+        con, convs, ("conversation_id", "queue", "final_queue", "channel"), redaction
+    )
+    convs = shown.assign(
+        anchor=[
+            a if s == c else "conversation-" + anchor_id(c, s)
+            for a, c, s in zip(
+                convs["anchor"], convs["conversation_id"], shown["conversation_id"], strict=True
+            )
+        ],
+        shown_id=shown["conversation_id"],
+        conversation_id=convs["conversation_id"],
+    )
     total = int(convs["flagged_total"].iloc[0])
     ids = list(convs["conversation_id"])
     turns = run(
@@ -188,7 +199,7 @@ def _conversation(c: Any, turns: pd.DataFrame, notes: pd.DataFrame) -> FlaggedCo
     if not missing(c.handoff_outcome):
         outcome += f" · {_words(c.handoff_outcome)}"
     return FlaggedConversation(
-        conversation_id=clip(c.conversation_id, MAX_ID),
+        conversation_id=clip(c.shown_id, MAX_ID),
         anchor=str(c.anchor),
         filter_queue=clip(c.queue) if not missing(c.queue) else "(none)",
         filter_channel=clip(c.channel) if not missing(c.channel) else "(none)",

@@ -1,14 +1,11 @@
 -- name: flag_notes
--- description: Every friction flag of the given conversations (capped at $max_notes per conversation), detail cut to $max_chars, for the drill-down headers. When $redact is true, e-mail addresses, account, card and phone numbers in the detail are replaced by [email], [account], [card] and [phone] (patterns from the config's [redaction] table) before it is cut.
--- params: ids, max_notes, max_chars, redact, redact_email_re, redact_account_re, redact_card_re, redact_phone_re
+-- description: Every friction flag of the given conversations (capped at $max_notes per conversation), detail cut to $max_chars, for the drill-down headers. Personal data in the detail and the message id is replaced by the rules in $redact_patterns and $redact_replacements (the config's [redaction] table; empty lists with --no-redact) before the detail is cut.
+-- params: ids, max_notes, max_chars, redact_patterns, redact_replacements
 WITH shown AS (
     SELECT
-        conversation_id, flag, message_id, score,
-        CASE WHEN $redact THEN
-            regexp_replace(regexp_replace(regexp_replace(regexp_replace(coalesce(detail, ''),
-                $redact_email_re, '[email]', 'g'), $redact_account_re, '[account]', 'g'),
-                $redact_card_re, '[card]', 'g'), $redact_phone_re, '[phone]', 'g')
-        ELSE coalesce(detail, '') END AS detail
+        conversation_id, flag, score,
+        redacted(message_id, $redact_patterns, $redact_replacements) AS message_id,
+        redacted(coalesce(detail, ''), $redact_patterns, $redact_replacements) AS detail
     FROM friction_flags
     WHERE conversation_id IN (SELECT unnest($ids))
 )

@@ -1,14 +1,10 @@
 -- name: flagged_turns
--- description: Turns of the given conversations for the drill-down, at most $max_turns each: the first ($max_turns - $max_evidence) turns plus the first $max_evidence evidence turns wherever they are; text cut to $max_chars, with the flags (at most $max_notes) each turn is evidence for. When $redact is true, e-mail addresses, account, card and phone numbers in text and flag details are replaced by [email], [account], [card] and [phone] (patterns from the config's [redaction] table) before they are cut.
--- params: ids, max_turns, max_evidence, max_chars, max_notes, redact, redact_email_re, redact_account_re, redact_card_re, redact_phone_re
+-- description: Turns of the given conversations for the drill-down, at most $max_turns each: the first ($max_turns - $max_evidence) turns plus the first $max_evidence evidence turns wherever they are; text cut to $max_chars, with the flags (at most $max_notes) each turn is evidence for. Personal data in text, flag details and message ids is replaced by the rules in $redact_patterns and $redact_replacements (the config's [redaction] table; empty lists with --no-redact) before text is cut.
+-- params: ids, max_turns, max_evidence, max_chars, max_notes, redact_patterns, redact_replacements
 WITH flags AS (
     SELECT
         conversation_id, message_id, flag,
-        CASE WHEN $redact THEN
-            regexp_replace(regexp_replace(regexp_replace(regexp_replace(coalesce(detail, ''),
-                $redact_email_re, '[email]', 'g'), $redact_account_re, '[account]', 'g'),
-                $redact_card_re, '[card]', 'g'), $redact_phone_re, '[phone]', 'g')
-        ELSE coalesce(detail, '') END AS detail
+        redacted(coalesce(detail, ''), $redact_patterns, $redact_replacements) AS detail
     FROM friction_flags
     WHERE conversation_id IN (SELECT unnest($ids)) AND message_id IS NOT NULL
 ),
@@ -35,17 +31,15 @@ marked AS (
 kept AS (
     SELECT
         *,
-        CASE WHEN $redact THEN
-            regexp_replace(regexp_replace(regexp_replace(regexp_replace(text,
-                $redact_email_re, '[email]', 'g'), $redact_account_re, '[account]', 'g'),
-                $redact_card_re, '[card]', 'g'), $redact_phone_re, '[phone]', 'g')
-        ELSE text END AS shown_text
+        redacted(text, $redact_patterns, $redact_replacements) AS shown_text
     FROM marked
     WHERE seq <= $max_turns - $max_evidence
        OR (is_evidence AND kind_rank <= $max_evidence)
 )
 SELECT
-    conversation_id, seq, message_id, "timestamp", role, event,
+    conversation_id, seq,
+    redacted(message_id, $redact_patterns, $redact_replacements) AS message_id,
+    "timestamp", role, event,
     left(shown_text, $max_chars) AS text,
     coalesce(length(shown_text), 0) > $max_chars AS truncated,
     coalesce(flags, CAST([] AS VARCHAR[])) AS flags,
