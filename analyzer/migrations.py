@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from analyzer import __version__
+from analyzer._version import __version__
 from analyzer.errors import DatabaseError
 from analyzer.sql import Query, queries_in, query
 

@@ -228,6 +228,7 @@ def load_events(
         "SELECT (SELECT count(*) FROM normalized) AS read, (SELECT count(*) FROM events) AS loaded,"
         " (SELECT count(*) FROM rejects) AS rejected"
     ).first()
+    assert row is not None  # an aggregate without GROUP BY always has its one row
     read, loaded, rejected = int(row["read"]), int(row["loaded"]), int(row["rejected"])
     return {
         "read": read,

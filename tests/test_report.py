@@ -460,7 +460,8 @@ def test_empty_period_renders(tmp_path: Path, loaded: bool) -> None:
     assert "No conversations in this period" in text
     assert "2030-01-01 to 2030-02-01" in text
     assert ("holds 10 conversations" in text) == loaded
-    assert PLOTLY_JS not in html and len(html) < 50_000
+    assert PLOTLY_JS not in html
+    assert len(html) < 80_000  # the page is the notice and the definitions (config included)
     assert not page.classed("tile")
 
 
