@@ -24,19 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import analyzer  # noqa: E402
+from analyzer.sql import queries_in  # noqa: E402
 
-FLAGS = (
-    "customer_repeated",
-    "agent_reasked",
-    "missing_transition",
-    "misroute",
-    "ignored_handoff_request",
-    "long_queue_wait",
-    "abandoned_in_queue",
-    "bot_loop",
-    "handoff_failed",
-    "ping_pong",
-)
+FLAGS = tuple(q.name for q in queries_in("detectors"))  # one flag per detector
 
 
 @dataclass

@@ -12,14 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 import analyzer
-from analyzer.config import load_config
-
-PARAMS = load_config().sql_params()
-CON = duckdb.connect()
+from tests.test_phrases import matches
 
 # (role of the speaker, turns column, text, expected)
 CLASSIFIED: list[tuple[str, str, str, bool]] = [
@@ -140,13 +136,6 @@ def test_message_classification(
     turns: dict[str, dict[str, bool]], i: int, column: str, text: str, expected: bool
 ) -> None:
     assert bool(turns[f"case-{i}"][column]) is expected, text
-
-
-def matches(kind: str, text: str) -> bool:
-    row = CON.execute(
-        "select regexp_matches($t, $r)", {"t": text, "r": PARAMS[f"{kind}_re"]}
-    ).fetchone()
-    return bool(row and row[0])
 
 
 @pytest.mark.parametrize(
