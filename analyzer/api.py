@@ -116,10 +116,7 @@ class Database:
             {"id": conversation_id},
         ).df()
         if df.empty:
-            raise HandoffError(
-                f"no conversation {conversation_id!r} in the database",
-                'list some with: handoff query "select conversation_id from conversations limit 10"',
-            )
+            raise _no_conversation(conversation_id)
         return df.iloc[0]
 
     def flags(self, since: Moment = None, until: Moment = None) -> pd.DataFrame:
@@ -151,10 +148,7 @@ class Database:
             {"id": conversation_id},
         ).df()
         if df.empty:
-            raise HandoffError(
-                f"no conversation {conversation_id!r} in the database",
-                'list some with: handoff query "select conversation_id from conversations limit 10"',
-            )
+            raise _no_conversation(conversation_id)
         return df
 
     def sql(self, text: str, params: dict[str, object] | None = None) -> pd.DataFrame:
@@ -240,3 +234,10 @@ def open_database(
         wait_seconds=wait_seconds,
     )
     return Database(con, target, cfg)
+
+
+def _no_conversation(conversation_id: str) -> HandoffError:
+    return HandoffError(
+        f"no conversation {conversation_id!r} in the database",
+        'list some with: handoff query "select conversation_id from conversations limit 10"',
+    )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analyzer.errors import InputFileError
+from analyzer.ingest.mapping import FIELDS, REQUIRED, TEXT_FIELDS
 from analyzer.sql import query
 
 if TYPE_CHECKING:
@@ -17,23 +18,8 @@ if TYPE_CHECKING:
 
     from analyzer.spark_engine import SparkEngine
 
-TEXT_FIELDS = (
-    "conversation_id",
-    "timestamp",
-    "role",
-    "text",
-    "event",
-    "message_id",
-    "queue",
-    "participant_id",
-    "intent",
-    "channel",
-    "handoff_context",
-    "platform_outcome",
-)
-JSON_FIELDS = ("metadata", "source_record")
-KNOWN = TEXT_FIELDS + JSON_FIELDS
-REQUIRED = ("conversation_id", "timestamp", "role")
+# The canonical schema's fields, as the DuckDB loader reads them (one list for both engines).
+KNOWN = FIELDS
 # Inside a folder only these files are read (as `handoff load` does); a file named directly is read.
 JSONL_FILES = "*.{jsonl,ndjson,json,jsonl.gz,ndjson.gz,json.gz}"
 
