@@ -55,7 +55,8 @@ def query(
     with handled():
         if list_saved:
             for q in saved_queries():
-                params = f" (params: {', '.join(q.params)})" if q.params else ""
+                shown = [p + ("?" if p in q.optional else "") for p in q.params]
+                params = f" (params: {', '.join(shown)})" if shown else ""
                 typer.echo(f"{q.name}: {q.description}{params}")
             return
         if bool(sql) == bool(name):
