@@ -60,9 +60,10 @@ SELECT
     CASE
         WHEN NOT coalesce(has_rest, false) THEN meta
         -- the record without its mapped keys (a merge patch with null deletes a key; this also
-        -- copes with duplicated, empty and quoted keys), over the metadata object
-        WHEN meta IS NULL THEN json_merge_patch(raw, CAST($mapped_keys AS JSON))
-        ELSE json_merge_patch(meta, json_merge_patch(raw, CAST($mapped_keys AS JSON)))
+        -- copes with duplicated, empty and quoted keys), over the metadata object; a key whose
+        -- value is null (an empty CSV cell) carries nothing and is left out, with or without a
+        -- metadata object
+        ELSE json_merge_patch(coalesce(meta, json('{}')), json_merge_patch(raw, CAST($mapped_keys AS JSON)))
     END AS metadata,
     j[2] AS source_record
 FROM parsed;
