@@ -1,7 +1,7 @@
 """Every blind set stays a regression test: per-flag F1 and outcome accuracy never fall below the floor.
 
-The sets in tests/blind/ were written by labellers who saw only the README's definitions; their
-first-sight scores are recorded in tests/blind/README.md. Scoring is benchmarks/detector_quality.py's
+The sets in tests/blind/ were written by labellers who saw only the user-facing definitions
+(docs/definitions.md, queries/detectors/README.md); their first-sight scores are recorded in tests/blind/README.md. Scoring is benchmarks/detector_quality.py's
 (printed with -s).
 """
 

@@ -119,6 +119,25 @@ def test_saved_queries(db_path: Path) -> None:
     assert code == 1 and "no saved query named 'nope'" in err
 
 
+def test_a_saved_query_s_optional_parameters_default_to_all(db_path: Path) -> None:
+    invoke("load", str(FIXTURES / "outcomes.jsonl"), "--db", str(db_path))
+    code, out, _ = invoke("query", "--list")
+    assert code == 0 and "handoff_reasons:" in out and "(params: since?, until?)" in out
+
+    def handoffs(*params: str) -> int:
+        args = [a for p in params for a in ("--param", p)]
+        code, out, err = invoke(
+            "query", "--name", "handoff_reasons", "--db", str(db_path), "-f", "json", *args
+        )
+        assert code == 0, err
+        return sum(r["handoffs"] for r in json.loads(out) if r["dimension"] == "all")
+
+    everything = handoffs()
+    assert everything > 0
+    assert handoffs("since=1900-01-01", "until=2200-01-01") == everything
+    assert handoffs("until=1900-01-01") == 0
+
+
 def test_show_marks_events(db_path: Path) -> None:
     invoke("load", str(FIXTURES / "outcomes.jsonl"), "--db", str(db_path))
     code, out, _ = invoke("show", "o-events", "--db", str(db_path))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.alerts import check
 from analyzer.api import Database
 from analyzer.errors import ConfigError, InputFileError
+from analyzer.job.alerts import check
 from analyzer.period import parse_week
 from analyzer.review import export_sheet, import_sheet, precision
 from tests.conftest import FIXTURES

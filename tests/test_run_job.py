@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from analyzer.cli import app
-from analyzer.job import database_lock
+from analyzer.job.lock import database_lock
 from tests.conftest import SAMPLE_LOGS
 
 runner = CliRunner()

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import analyzer
 from analyzer.cli import app
 from analyzer.config import load_config
-from analyzer.results import open_results
+from analyzer.spark.results import open_results
 from tests.conftest import FIXTURES, SAMPLE_LOGS
 
 pytest.importorskip("pyspark", reason="the spark extra is not installed")
@@ -30,7 +30,7 @@ OUTCOME = ["conversation_id", "outcome", "handoff_outcome", "resolution", "hande
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
-    from analyzer.spark_engine import spark_session
+    from analyzer.engine.spark import spark_session
 
     session = spark_session(
         None, **{"spark.master": "local[2]", "spark.sql.shuffle.partitions": "4"}
@@ -50,7 +50,7 @@ def duck() -> Iterator[analyzer.Database]:
 
 @pytest.fixture(scope="module")
 def results(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from analyzer.spark_job import spark_run
+    from analyzer.spark.job import spark_run
 
     out = tmp_path_factory.mktemp("spark") / "results"
     summary = spark_run(spark, [str(SAMPLE_LOGS)], str(out), load_config())
@@ -156,8 +156,8 @@ def test_results_give_the_reports_metrics(duck: analyzer.Database, results: Path
 
 
 def test_bad_records_are_rejected_with_the_loaders_reasons(spark: Any) -> None:
-    from analyzer.spark_engine import SparkEngine
-    from analyzer.spark_io import load_events
+    from analyzer.engine.spark import SparkEngine
+    from analyzer.spark.io import load_events
 
     engine = SparkEngine(spark)
     counts = load_events(engine, [str(FIXTURES / "mixed.jsonl")])
@@ -183,8 +183,8 @@ def test_bad_records_are_rejected_with_the_loaders_reasons(spark: Any) -> None:
 
 
 def test_times_without_offset_are_read_in_the_load_time_zone(spark: Any) -> None:
-    from analyzer.spark_engine import SparkEngine
-    from analyzer.spark_io import load_events
+    from analyzer.engine.spark import SparkEngine
+    from analyzer.spark.io import load_events
 
     load_events(SparkEngine(spark), [str(FIXTURES / "mixed.jsonl")], timezone="America/New_York")
     got = {
@@ -203,8 +203,8 @@ def test_times_without_offset_are_read_in_the_load_time_zone(spark: Any) -> None
 def test_export_canonical_round_trips_through_spark(
     spark: Any, duck: analyzer.Database, tmp_path: Path
 ) -> None:
-    from analyzer.spark_engine import SparkEngine
-    from analyzer.spark_io import load_events
+    from analyzer.engine.spark import SparkEngine
+    from analyzer.spark.io import load_events
 
     result = CliRunner().invoke(
         app, ["export-canonical", str(SAMPLE_LOGS), "--out", str(tmp_path / "lake")]

@@ -6,12 +6,12 @@ import re
 
 import pytest
 
+from analyzer.engine.transpile import to_spark
 from analyzer.resources import queries_dir
-from analyzer.transpile import to_spark
 
 # Not run on Spark, so not required to transpile:
 # - views/schema.sql is DDL for the DuckDB database file (Spark tables are views of query results;
-#   the Spark engine only reads its column types, see analyzer.spark_engine.table_schema);
+#   the Spark engine only reads its column types, see analyzer.engine.spark.table_schema);
 # - ingest/canonical_records.sql turns raw JSON text into fields with DuckDB's JSON functions
 #   (json_valid, json_keys, list comprehensions); on Spark the reader parses the records. Both
 #   then apply the schema's rules with the portable ingest/canonical_columns.sql;

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -110,3 +110,23 @@ PeriodTimezoneOption = Annotated[
         help="Where days and weeks begin, and naive input times' zone [default: UTC].",
     ),
 ]
+
+
+def progress(files_hint: int) -> Callable[[Path], None] | None:
+    """A file-by-file progress line on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    seen = {"n": 0}
+
+    def tick(path: Path) -> None:
+        seen["n"] += 1
+        sys.stderr.write(f"\rreading {seen['n']}: {path.name[:60]:<60}")
+        sys.stderr.flush()
+
+    del files_hint
+    return tick
+
+
+def clear_progress() -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write("\r" + " " * 80 + "\r")

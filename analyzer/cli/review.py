@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from analyzer.api import open_database
-from analyzer.cli_common import (
+from analyzer.cli.common import (
     TYPER_SETTINGS,
     DbOption,
     handled,

@@ -16,7 +16,7 @@ from analyzer.sql import query
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-    from analyzer.spark_engine import SparkEngine
+    from analyzer.engine.spark import SparkEngine
 
 # The canonical schema's fields, as the DuckDB loader reads them (one list for both engines).
 KNOWN = FIELDS

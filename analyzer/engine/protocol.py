@@ -1,9 +1,6 @@
 """The engine seam: every derived table, detector and metric runs through this small interface.
 
-`DuckDBEngine` (the default) runs `queries/` as written on one connection. `SparkEngine`
-(analyzer.spark_engine, the `spark` extra) runs the same files transpiled to Spark SQL.
 Table names passed here are ours, never user input; values are always bound parameters.
-
 A query never reads the table it writes: each step of the pipeline writes its own table
 (analyzer.pipeline), so `materialize` is a plain "create from this query".
 """
@@ -13,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-import duckdb
 import pandas as pd
 
-from analyzer.sql import Query, bind
+from analyzer.sql import Query
 
 Params = Mapping[str, Any]
 
@@ -51,36 +47,3 @@ class Engine(Protocol):
 def body(q: Query) -> str:
     """The query's SQL without its final semicolon, to embed in a larger statement."""
     return q.sql.rstrip().rstrip(";")
-
-
-class DuckDBEngine:
-    """The single-machine engine: one DuckDB connection (the caller owns its transaction)."""
-
-    name = "duckdb"
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
-
-    def materialize(
-        self, table: str, q: Query, params: Params | None = None, *, temp: bool = False
-    ) -> None:
-        kind = "TEMP TABLE" if temp else "TABLE"
-        self.con.execute(
-            f"CREATE OR REPLACE {kind} {table} AS {body(q)}", bind(q, dict(params or {})) or None
-        )
-
-    def fetch(self, q: Query, params: Params | None = None) -> pd.DataFrame:
-        bound = bind(q, dict(params or {}))
-        return (self.con.execute(q.sql, bound) if bound else self.con.execute(q.sql)).df()
-
-    def clear(self, table: str, columns: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({columns})")
-
-    def drop(self, table: str) -> None:
-        self.con.execute(f"DROP TABLE IF EXISTS {table}")
-
-    def append(self, table: str, q: Query, params: Params | None, columns: Sequence[str]) -> None:
-        self.con.execute(
-            f"INSERT INTO {table} BY NAME SELECT {', '.join(columns)} FROM ({body(q)})",
-            bind(q, dict(params or {})) or None,
-        )

@@ -123,7 +123,7 @@ def to_spark(sql: str, *, drop_order: bool = False) -> str:
     except sqlglot.errors.SqlglotError as exc:
         raise HandoffError(
             f"this query cannot be translated to Spark SQL: {exc}",
-            "use SQL both DuckDB and Spark read (see the README, Scaling out)",
+            "use SQL both DuckDB and Spark read (see docs/spark.md)",
         ) from exc
     if len(out) != 1:
         raise HandoffError(

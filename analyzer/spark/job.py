@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analyzer.config import Config
+from analyzer.engine.spark import SparkEngine
 from analyzer.pipeline import derive
 from analyzer.report.limits import MAX_DRILLDOWN
-from analyzer.spark_engine import SparkEngine
-from analyzer.spark_io import load_events
+from analyzer.spark.io import load_events
 from analyzer.sql import query
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from analyzer.cli_common import handled
+from analyzer.cli.common import handled
 from analyzer.config import load_config
 from analyzer.errors import HandoffError
 
@@ -51,8 +51,8 @@ def spark_run(
     ] = 150,
 ) -> None:
     """Run the whole analysis on Spark; write conversations, flags and metrics as Parquet by week."""
-    from analyzer.spark_engine import java_available, spark_session
-    from analyzer.spark_job import spark_run as run
+    from analyzer.engine.spark import java_available, spark_session
+    from analyzer.spark.job import spark_run as run
 
     with handled():
         cfg = load_config(config)
@@ -105,7 +105,7 @@ def export_canonical(
     """Convert any loadable input (platform exports too) to canonical Parquet for a data lake."""
     from analyzer import render_text
     from analyzer.api import open_database
-    from analyzer.export import export_canonical as export
+    from analyzer.spark.export import export_canonical as export
 
     with handled(), open_database(memory=True, config=config) as database:
         summary = database.load(paths, fmt=fmt, timezone=timezone)
@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _submit_main() -> None:
-    """`spark-submit .../analyzer/cli_spark.py --input ... --output ...` runs spark-run."""
+    """`spark-submit .../analyzer/cli/spark.py --input ... --output ...` runs spark-run."""
     typer.run(spark_run)
 
 

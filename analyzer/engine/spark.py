@@ -23,9 +23,9 @@ import sqlglot
 from sqlglot import exp
 
 from analyzer.config import Config, load_config
+from analyzer.engine.transpile import to_spark
 from analyzer.errors import HandoffError
 from analyzer.sql import Query, bind, query
-from analyzer.transpile import to_spark
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -6,28 +6,26 @@ refresh, write the period's report into the archive, update index.html, check th
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import math
 import os
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analyzer import archive, render_text
-from analyzer.alerts import ALERT_EXIT_CODE, Alert, check
+from analyzer import render_text
 from analyzer.api import Database, open_database
 from analyzer.config import Config
-from analyzer.errors import ConfigError, LockBusyError
+from analyzer.errors import ConfigError
 from analyzer.ingest import LoadSummary, discover
+from analyzer.job import archive
+from analyzer.job.alerts import ALERT_EXIT_CODE, Alert, check
+from analyzer.job.lock import database_lock
 from analyzer.metrics import headline_values
 from analyzer.period import Period, from_setting
 
 # Exit codes of `handoff run` besides 0 (done) and 1 (error): 3 an alert rule was crossed
-# (analyzer.alerts), 4 the database is held by another run or writer, 5 the period has no
+# (analyzer.job.alerts), 4 the database is held by another run or writer, 5 the period has no
 # conversations (unless [run] allow_empty = true). The report and index are written in every case.
 EMPTY_EXIT_CODE = 5
 
@@ -119,30 +117,6 @@ class RunResult:
             "verdict": self.verdict,
             "exit_code": self.exit_code,
         }
-
-
-@contextlib.contextmanager
-def database_lock(db_path: Path, wait_seconds: float) -> Iterator[None]:
-    """An exclusive lock beside the database; a second run waits up to `wait_seconds`."""
-    lock_path = db_path.with_name(db_path.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("a+") as fh:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockBusyError(
-                        f"another handoff run is using {db_path} (lock {lock_path})",
-                        "wait for it to finish, or set [run] lock_wait_seconds",
-                    ) from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _new_files(db: Database, files: list[Path]) -> list[Path]:
