@@ -55,12 +55,18 @@ def test_known_rewrites() -> None:
 
 
 def test_the_schema_rules_live_in_one_query() -> None:
-    """Role aliases, events and reject reasons are written once, in canonical_columns.sql."""
+    """Role aliases, events and reject reasons are written once, in canonical_columns.sql.
+
+    Migrations are left out: they read what earlier releases stored (0004 maps their reasons).
+    """
     holders = [
         p.relative_to(queries_dir()).as_posix()
         for p in queries_dir().rglob("*.sql")
-        if "WHEN role_raw IN" in p.read_text(encoding="utf-8")
-        or "unknown role" in p.read_text(encoding="utf-8")
+        if p.parent.name != "migrations"
+        and (
+            "WHEN role_raw IN" in p.read_text(encoding="utf-8")
+            or "unknown role" in p.read_text(encoding="utf-8")
+        )
     ]
     assert holders == ["ingest/canonical_columns.sql"]
 

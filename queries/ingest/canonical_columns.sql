@@ -1,5 +1,5 @@
 -- name: canonical_columns
--- description: The rules of the canonical schema, for both engines: maps parsed canonical records (every field as text, from `canonical_records`) to event rows: role aliases, event default 'message', ISO or epoch timestamps to UTC (a time without a zone, and a date alone, read in $timezone; a named zone such as UTC or America/New_York read in that zone; special words such as 'epoch' or 'infinity' and years outside 1900-2200 rejected; null allowed for formats without times), time_note 'ambiguous' or 'nonexistent' for a local time in a daylight-saving change (read as the later, standard-time instant, or moved forward by the gap), message_id derived when absent from every field as stored (so recomputable from an `events` row); reject_reason says why a record cannot load (NULL when it can). Portable: runs on DuckDB and, transpiled, on Spark.
+-- description: The rules of the canonical schema, for both engines: maps parsed canonical records (every field as text, from `canonical_records`) to event rows: role aliases, event default 'message', ISO or epoch timestamps to UTC (a time without a zone, and a date alone, read in $timezone; a named zone such as UTC or America/New_York read in that zone; special words such as 'epoch' or 'infinity' and years outside 1900-2200 rejected; null allowed for formats without times), time_note 'ambiguous' or 'nonexistent' for a local time in a daylight-saving change (read as the later, standard-time instant, or moved forward by the gap), message_id derived when absent from every field as stored (so recomputable from an `events` row); reject_reason says why a record cannot load (NULL when it can), reject_code is its stable short code. Portable: runs on DuckDB and, transpiled, on Spark.
 -- params: loaded_at, timezone
 WITH fields AS (
     SELECT
@@ -99,7 +99,18 @@ judged AS (
             WHEN event_name IS NULL
                 THEN 'unknown event ''' || left(event_raw, 40)
                      || ''' (use message, handoff_requested, handoff_initiated, queued, agent_joined, agent_left, transfer, handoff_failed or conversation_ended)'
-        END AS reject_reason
+        END AS reject_reason,
+        -- the reason's stable short code (docs/data-contract.md, "Reject codes"), for queries
+        CASE
+            WHEN read_error IS NOT NULL THEN coalesce(read_code, 'bad_item')
+            WHEN conv_id IS NULL THEN 'missing_conversation_id'
+            WHEN ts_raw IS NULL AND NOT coalesce(timestamp_optional, false) THEN 'missing_timestamp'
+            WHEN ts_raw IS NOT NULL AND ts IS NULL THEN 'bad_timestamp'
+            WHEN ts IS NOT NULL AND (year(ts) < 1900 OR year(ts) > 2200) THEN 'timestamp_out_of_range'
+            WHEN role_raw IS NULL THEN 'missing_role'
+            WHEN role_name IS NULL THEN 'unknown_role'
+            WHEN event_name IS NULL THEN 'unknown_event'
+        END AS reject_code
     FROM zoned
 ),
 stored AS (
@@ -144,5 +155,6 @@ SELECT
     CAST($loaded_at AS TIMESTAMP) AS loaded_at,
     time_note,
     reject_reason,
+    reject_code,
     CASE WHEN reject_reason IS NOT NULL THEN raw END AS raw  -- kept for rejects only
 FROM stored;
