@@ -13,8 +13,8 @@ import pytest
 
 from analyzer.ingest.registry import REGISTRY as FORMATS
 from analyzer.query import saved_queries
-from tests.conftest import ROOT
-from tests.test_cli import COMMANDS
+from tests.support import ROOT
+from tests.support.cli import COMMANDS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # The README's pages: what a user reads, wherever a topic lives.

@@ -10,7 +10,7 @@ import pytest
 from analyzer.api import Database
 from analyzer.errors import InputFileError
 from analyzer.ingest.formats import detect_format, read_head
-from tests.conftest import FIXTURES, samples_dir
+from tests.support import FIXTURES, samples_dir
 
 SAMPLES = samples_dir()
 needs_samples = pytest.mark.skipif(

@@ -13,7 +13,7 @@ from analyzer.errors import ConfigError, InputFileError
 from analyzer.job.alerts import check
 from analyzer.period import parse_week
 from analyzer.review import export_sheet, import_sheet, precision
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 NOW = dt.datetime(2026, 11, 23, 9, 0)
 

@@ -13,7 +13,7 @@ import analyzer
 from analyzer.api import Database
 from analyzer.errors import InputFileError
 from analyzer.ingest.formats import FORMATS, detect_format, read_head
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 
 def _counts(db: Database, sql: str) -> dict[str, int]:

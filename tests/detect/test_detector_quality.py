@@ -16,7 +16,7 @@ import pytest
 
 import analyzer
 
-HERE = Path(__file__).resolve().parent / "labelled"
+HERE = Path(__file__).resolve().parents[1] / "labelled"
 MIN_PRECISION = MIN_RECALL = 0.9
 
 

@@ -11,27 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from analyzer.cli import app
-from tests.conftest import FIXTURES, SAMPLE_LOGS
+from tests.support import FIXTURES, SAMPLE_LOGS
+from tests.support.cli import COMMANDS, invoke
 
 runner = CliRunner()
-COMMANDS = [
-    "load",
-    "init",
-    "report",
-    "query",
-    "show",
-    "refresh",
-    "run",
-    "review export",
-    "review import",
-    "spark-run",
-    "export-canonical",
-]
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -14,7 +14,7 @@ import pytest
 import analyzer
 from analyzer.api import Database
 from analyzer.errors import HandoffError, InputFileError
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 MIXED = FIXTURES / "mixed.jsonl"
 

@@ -9,7 +9,7 @@ import pytest
 
 import analyzer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TRUTH = ROOT / "tests" / "fixtures" / "sample_truth.csv"
 LOGS = ROOT / "sample_logs"
 

@@ -25,7 +25,7 @@ import pytest
 import analyzer
 from analyzer import report
 from analyzer.period import parse_week
-from tests.test_report import GENERATED_AT, XSS_IMG, add_flags, build, flag_handed_off
+from tests.report.test_report import GENERATED_AT, XSS_IMG, add_flags, build, flag_handed_off
 
 
 def _chromium() -> str | None:
@@ -372,7 +372,7 @@ def test_weekly_report_verdict_small_multiples_and_print(browser: Browser, tmp_p
     """The sample's default weekly report: verdict on top, one small chart per flag, and printed
     pages that keep charts whole without toolbars. Screenshots and pages stay in tmp_path."""
     db = analyzer.open_database(memory=True)
-    db.load([Path(__file__).resolve().parent.parent / "sample_logs"])
+    db.load([Path(__file__).resolve().parents[2] / "sample_logs"])
     page = db.write_report(tmp_path / "weekly.html", generated_at=GENERATED_AT).path
     browser.load(page.as_uri())
     assert browser.until(f"{CHARTS_DRAWN} >= {len(report.CHART_IDS)}")

@@ -87,7 +87,7 @@ def test_an_emptied_phrase_list_matches_nothing_and_still_runs(tmp_path: Path) -
         "[phrases]\ntransfer_notice = []\ntransfer_hint = []\nfallback = []\n[identifiers]\n"
     )
     db = analyzer.open_database(memory=True, config=cfg)
-    from tests.conftest import FIXTURES
+    from tests.support import FIXTURES
 
     db.load([FIXTURES / "outcomes.jsonl"])
     turns = db.con.execute(

@@ -17,7 +17,7 @@ import analyzer
 from analyzer.cli import app
 from analyzer.config import load_config
 from analyzer.spark.results import open_results
-from tests.conftest import FIXTURES, SAMPLE_LOGS
+from tests.support import FIXTURES, SAMPLE_LOGS
 
 pytest.importorskip("pyspark", reason="the spark extra is not installed")
 if not (os.environ.get("JAVA_HOME") or shutil.which("java")):

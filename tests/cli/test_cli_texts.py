@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from analyzer.cli import app
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
 
 runner = CliRunner()
 

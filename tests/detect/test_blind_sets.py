@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BLIND = ROOT / "tests" / "blind"
 SETS = sorted(p for p in BLIND.iterdir() if (p / "truth.csv").is_file())
 MIN_F1 = 0.85

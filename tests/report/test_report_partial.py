@@ -73,7 +73,9 @@ def test_complete_logs_have_no_banner(tmp_path: Path) -> None:
 
 def test_logs_without_times_report_all_data(tmp_path: Path) -> None:
     db = analyzer.open_database(memory=True)
-    db.load([Path(__file__).parent / "fixtures" / "openai_messages" / "trajectories.json"])
+    db.load(
+        [Path(__file__).resolve().parents[1] / "fixtures" / "openai_messages" / "trajectories.json"]
+    )
     ctx = db.write_report(tmp_path / "r.html").context  # no week to default to: all data
     assert ctx.period == "all data"
     assert [b.banner_id for b in ctx.banners] == ["banner-no-agent", "banner-no-times"]

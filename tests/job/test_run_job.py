@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.job.lock import database_lock
-from tests.conftest import SAMPLE_LOGS
+from tests.support import SAMPLE_LOGS
 
 runner = CliRunner()
 

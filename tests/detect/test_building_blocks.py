@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import analyzer
-from tests.test_phrases import matches
+from tests.detect.test_phrases import matches
 
 # (role of the speaker, turns column, text, expected)
 CLASSIFIED: list[tuple[str, str, str, bool]] = [
