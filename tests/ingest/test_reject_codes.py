@@ -13,9 +13,9 @@ import analyzer
 from analyzer.api import Database
 from analyzer.errors import InputFileError
 from analyzer.sql import query
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES, ROOT
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
+DOC = ROOT / "docs" / "data-contract.md"
 GOOD = {"conversation_id": "c", "timestamp": "2026-01-05T10:00:00Z", "role": "user", "text": "hi"}
 
 
