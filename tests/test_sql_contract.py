@@ -24,6 +24,7 @@ DDL = {
 MATERIALIZED = {
     QUERIES / "ingest" / "canonical_records.sql",
     QUERIES / "ingest" / "canonical_columns.sql",
+    QUERIES / "ingest" / "duplicates.sql",
     QUERIES / "views" / "turns.sql",
     QUERIES / "views" / "conversation_outcomes.sql",
     QUERIES / "views" / "conversations_flagged.sql",

@@ -362,6 +362,7 @@ def _drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Free the load's working tables before the refresh needs the memory."""
     for temp in ("staged", "staged_lines", "documents", "normalized", "duplicates"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
+    con.execute("DROP VIEW IF EXISTS stored_events")
 
 
 def _unreadable_file(con: duckdb.DuckDBPyConnection) -> tuple[str, InputFileError] | None:
@@ -400,23 +401,14 @@ def _insert(con: duckdb.DuckDBPyConnection, files: list[str], loaded_at: dt.date
         """,
         {"at": loaded_at},
     )
-    # Keys only: a record whose (conversation_id, message_id) came earlier in this load or is
-    # already stored. The text is read once more, by the insert.
+    # Keys only (queries/ingest/duplicates.sql, the rule Spark runs too); the text is read once
+    # more, by the insert.
     con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE duplicates AS
-        WITH keyed AS (
-            SELECT source_file, record_no, conversation_id, message_id,
-                   row_number() OVER (PARTITION BY conversation_id, message_id
-                                      ORDER BY source_file, record_no) AS k
-            FROM normalized WHERE reject_reason IS NULL
-        )
-        SELECT source_file, record_no FROM keyed WHERE k > 1
-        UNION ALL
-        SELECT source_file, record_no FROM keyed
-        SEMI JOIN events e USING (conversation_id, message_id)
-        WHERE k = 1
-        """
+        "CREATE OR REPLACE TEMP VIEW stored_events AS SELECT conversation_id, message_id FROM events"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE duplicates AS "
+        + query("ingest", "duplicates").sql.rstrip(";\n")
     )
     con.execute(
         """

@@ -206,13 +206,16 @@ def load_events(
             "loaded_at AS rejected_at, reject_code FROM normalized WHERE reject_reason IS NOT NULL"
         ),
     )
+    # The dedupe rule of the DuckDB loader (queries/ingest/duplicates.sql), over no stored events.
+    engine.clear("stored_events", "conversation_id VARCHAR, message_id VARCHAR")
+    engine.materialize("duplicates", query("ingest", "duplicates"))
     engine.register(
         "events",
         spark.sql(
-            "SELECT * EXCEPT (reject_reason, reject_code, raw, time_note, _n) FROM ("
-            " SELECT *, row_number() OVER (PARTITION BY conversation_id, message_id"
-            "  ORDER BY source_file, record_no) AS _n"
-            " FROM normalized WHERE reject_reason IS NULL) WHERE _n = 1"
+            "SELECT n.* EXCEPT (reject_reason, reject_code, raw, time_note) FROM normalized n"
+            " LEFT ANTI JOIN duplicates d"
+            " ON n.source_file = d.source_file AND n.record_no = d.record_no"
+            " WHERE n.reject_reason IS NULL"
         ),
     )
     row = spark.sql(

@@ -8,6 +8,7 @@ import pytest
 
 from analyzer.engine.transpile import to_spark
 from analyzer.resources import queries_dir
+from tests.support import ROOT
 
 # Not run on Spark, so not required to transpile:
 # - views/schema.sql is DDL for the DuckDB database file (Spark tables are views of query results;
@@ -79,3 +80,21 @@ def test_spark_commands_have_help() -> None:
     for command in ("spark-run", "export-canonical"):
         result = CliRunner().invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.stdout, command
+
+
+def test_the_dedupe_rule_lives_in_one_query() -> None:
+    """Both engines dedupe with ingest/duplicates.sql; no module writes the rule again."""
+    package = ROOT / "analyzer"
+    rule = re.compile(r"PARTITION BY conversation_id, message_id", re.I)
+    holders = [
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if rule.search(p.read_text(encoding="utf-8"))
+    ]
+    assert holders == []
+    sql = [
+        p.relative_to(queries_dir()).as_posix()
+        for p in queries_dir().rglob("*.sql")
+        if rule.search(p.read_text(encoding="utf-8"))
+    ]
+    assert "ingest/duplicates.sql" in sql
