@@ -16,7 +16,7 @@ import duckdb
 from analyzer.config import Config
 from analyzer.ingest import platform
 from analyzer.ingest.base import Format
-from analyzer.ingest.botframework import activity_records
+from analyzer.ingest.importers.botframework import activity_records
 
 NAME = "copilot_dataverse"
 
