@@ -20,6 +20,7 @@ import duckdb
 
 from analyzer.errors import InputFileError
 from analyzer.ingest.canonical import LINE_DELIMITER, NUMBERED_LINES
+from analyzer.sql import query
 
 # One JSON value per file: the whole document, however it is laid out (an object or an array).
 DOC = (
@@ -81,6 +82,11 @@ def missing_field(path: str | Path, fmt: str, name: str) -> InputFileError:
         f"{path}: not in the {fmt} format, missing field {name}",
         f"check the file is a {fmt} export, or pass --format with its real format",
     )
+
+
+def define(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
+    """Define the table macros of queries/ingest/importers/<fmt>.sql on `con` (temp, per connection)."""
+    con.execute(query("ingest/importers", fmt).sql)
 
 
 def run_stage(

@@ -25,102 +25,16 @@ def _unused(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
     raise AssertionError("skipped formats are never staged")  # pragma: no cover
 
 
-_ABCD_SHAPE = f"""
-WITH x AS (SELECT item AS c FROM {platform.ARRAY_ITEMS})
-SELECT count(*) > 0, bool_and((c ->> 'convo_id') IS NOT NULL),
-       bool_and(json_type(c -> 'original') = 'ARRAY')
-FROM x
-"""
-
-_ABCD = f"""
-{platform.INSERT}
-WITH convs AS (
-    SELECT idx AS i, item ->> 'convo_id' AS conv_id, json_extract(item, '$.original[*]') AS l
-    FROM {platform.ARRAY_ITEMS}
-),
-turns AS (SELECT i, conv_id, unnest(l) AS t, generate_subscripts(l, 1) AS k FROM convs)
-SELECT $file, $fmt, i * 100000 + k,
-    json_object(
-        'conversation_id', 'abcd-' || conv_id,
-        'message_id', 'abcd-' || conv_id || ':' || k,
-        'timestamp', NULL,
-        'role', CASE lower(t ->> 0) WHEN 'customer' THEN 'customer' WHEN 'agent' THEN 'agent'
-                    ELSE 'system' END,
-        'text', t ->> 1,
-        'event', CASE WHEN lower(t ->> 0) IN ('customer', 'agent') THEN 'message' ELSE 'other' END,
-        'metadata', json_object('speaker', t ->> 0),
-        'source_record', t
-    ),
-    CASE WHEN json_type(t) <> 'ARRAY' THEN 'turn is not a [speaker, text] pair' END,
-    true
-FROM turns
-"""
-
-_TWITTER_SHAPE = f"""
-WITH x AS (SELECT item AS c FROM {platform.ARRAY_ITEMS})
-SELECT count(*) > 0, bool_and((c -> 'dialogHeader' ->> 'sessionID') IS NOT NULL),
-       bool_and(json_type(c -> 'dialogContent') = 'ARRAY')
-FROM x
-"""
-
-_TWITTER = f"""
-{platform.INSERT}
-WITH convs AS (
-    SELECT idx AS i, item -> 'dialogHeader' ->> 'sessionID' AS conv_id,
-           item -> 'dialogHeader' ->> 'company' AS company,
-           json_extract(item, '$.dialogContent[*]') AS l,
-           item -> 'agentURL' AS answer,
-           try_cast(item -> 'dialogHeader' ->> 'conversationDateTime' AS TIMESTAMPTZ)
-               + try_cast(item -> 'dialogHeader' ->> 'duration' AS INTERVAL) AS ended_at
-    FROM {platform.ARRAY_ITEMS}
-),
-turns AS (SELECT i, conv_id, company, unnest(l) AS t, generate_subscripts(l, 1) AS k FROM convs)
-SELECT $file, $fmt, i * 100000 + k,
-    json_object(
-        'conversation_id', conv_id,
-        'message_id', coalesce(t ->> 'tweet_ID', conv_id || ':' || k),
-        'timestamp', t -> 'datetime',
-        'role', CASE WHEN (t ->> 'agent') IS NOT NULL THEN 'agent'
-                     -- client, client1, ...: the customers of a thread
-                     WHEN len([x FOR x IN json_keys(t) IF x LIKE 'client%']) > 0
-                         THEN 'customer' END,
-        'text', t ->> 'message',
-        'event', 'message',
-        'channel', 'twitter',
-        'participant_id', coalesce(t ->> 'agent', t ->> 'client', t ->> 'client1'),
-        'metadata', json_object('company', company),
-        'source_record', t
-    ),
-    NULL,
-    false
-FROM turns
-UNION ALL
--- The thread's last turn, held out of dialogContent as agentURL.url_utterance: the company's
--- answer. It has no time of its own; the thread ends at conversationDateTime + duration.
-SELECT $file, $fmt, i * 100000 + coalesce(json_array_length(l), 0) + 1,
-    json_object(
-        'conversation_id', conv_id,
-        'message_id', coalesce(answer ->> 'tweet_ID', conv_id || ':answer'),
-        'timestamp', strftime(greatest(ended_at, (
-            SELECT max(try_cast(x ->> 'datetime' AS TIMESTAMPTZ)) FROM (SELECT unnest(l) AS x)
-        )), '%Y-%m-%dT%H:%M:%S.%gZ'),
-        'role', 'agent',
-        'text', answer ->> 'url_utterance',
-        'event', 'message',
-        'channel', 'twitter',
-        'participant_id', company,
-        'metadata', json_object('company', company, 'held_out_answer', true,
-                                'url', answer ->> 'url'),
-        'source_record', answer
-    ),
-    NULL,
-    false
-FROM convs
-WHERE nullif(trim(answer ->> 'url_utterance'), '') IS NOT NULL
-"""
+# The records and the shape checks: table macros of queries/ingest/importers/abcd.sql and
+# twitter_care.sql.
+_ABCD_SHAPE = "SELECT * FROM abcd_shape($file)"
+_ABCD = f"{platform.INSERT} SELECT * FROM abcd_records($file, $fmt)"
+_TWITTER_SHAPE = "SELECT * FROM twitter_care_shape($file)"
+_TWITTER = f"{platform.INSERT} SELECT * FROM twitter_care_records($file, $fmt)"
 
 
 def stage_abcd(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
+    platform.define(con, "abcd")
     platform.require(
         con, path, "abcd", _ABCD_SHAPE, ["conversations (none found)", "convo_id", "original"]
     )
@@ -128,6 +42,7 @@ def stage_abcd(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> No
 
 
 def stage_twitter(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
+    platform.define(con, "twitter_care")
     platform.require(
         con,
         path,

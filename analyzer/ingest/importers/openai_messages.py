@@ -23,107 +23,9 @@ from analyzer.ingest.base import Format
 
 NAME = "openai_messages"
 
-_CONVS = f"""
-WITH docs AS (SELECT row_number() OVER () AS doc_no, json AS d FROM {platform.DOC}),
--- a list of conversations, one conversation object, or one bare list of messages
-lists AS (
-    SELECT doc_no, CASE
-        WHEN json_type(d) = 'ARRAY' AND (d -> 0 ->> 'role') IS NOT NULL
-            THEN [json_object('messages', d)]
-        WHEN json_type(d) = 'ARRAY' THEN json_extract(d, '$[*]')
-        ELSE [d]
-    END AS l
-    FROM docs
-),
-convs AS (
-    SELECT doc_no, unnest(l) AS c, generate_subscripts(l, 1) AS conv_no FROM lists
-)
-SELECT row_number() OVER (ORDER BY doc_no, conv_no) AS i, c,
-       CASE WHEN json_type(c -> 'messages') = 'ARRAY' THEN json_extract(c, '$.messages[*]')
-            WHEN json_type(c -> 'traj') = 'ARRAY' THEN json_extract(c, '$.traj[*]') END AS msgs
-FROM convs
-"""
-
-_SHAPE = f"""
-WITH x AS ({_CONVS})
-SELECT count(*) > 0, bool_and(msgs IS NOT NULL),
-       bool_and(coalesce(list_bool_and([(m ->> 'role') IS NOT NULL FOR m IN msgs]), true))
-FROM x
-"""
-
-_STAGE = f"""
-{platform.INSERT}
-WITH convs AS ({_CONVS}),
-named AS (
-    SELECT i, msgs,
-        coalesce(
-            c ->> 'conversation_id', c ->> 'id',
-            CASE WHEN (c ->> 'task_id') IS NOT NULL
-                 THEN 'task-' || (c ->> 'task_id')
-                      || coalesce('-trial-' || (c ->> 'trial'), '') END,
-            $stem || ':' || i
-        ) AS conv_id,
-        json_object('task_id', c -> 'task_id', 'trial', c -> 'trial', 'reward', c -> 'reward')
-            AS conv_meta
-    FROM convs
-),
-msgs AS (
-    SELECT i, conv_id, conv_meta, unnest(msgs) AS m, generate_subscripts(msgs, 1) AS k FROM named
-),
-said AS (  -- the message itself, unless it is an assistant turn holding only tool calls
-    SELECT $file, $fmt, i * 1000000 + k * 100,
-        json_object(
-            'conversation_id', conv_id,
-            'message_id', conv_id || ':' || k,
-            'timestamp', NULL,
-            'role', CASE lower(m ->> 'role') WHEN 'user' THEN 'customer'
-                                              WHEN 'assistant' THEN 'bot'
-                                              ELSE 'system' END,
-            'text', m ->> 'content',
-            'event', CASE WHEN lower(m ->> 'role') IN ('user', 'assistant') THEN 'message'
-                          ELSE 'other' END,
-            'metadata', json_merge_patch(conv_meta, json_object(
-                'message_role', m ->> 'role', 'tool', m ->> 'name',
-                'tool_call_id', m ->> 'tool_call_id')),
-            'source_record', m
-        ) AS raw,
-        CASE WHEN (m ->> 'role') IS NULL THEN 'message has no role' END AS stage_error,
-        true
-    FROM msgs
-    WHERE lower(coalesce(m ->> 'role', '')) <> 'assistant'
-       OR coalesce(trim(m ->> 'content'), '') <> ''
-       OR coalesce(json_array_length(m -> 'tool_calls'), 0) = 0
-),
-calls AS (
-    SELECT i, conv_id, conv_meta, k, unnest(l) AS tc, generate_subscripts(l, 1) AS j
-    FROM (SELECT *, json_extract(m, '$.tool_calls[*]') AS l FROM msgs
-          WHERE json_array_length(m -> 'tool_calls') > 0)
-),
-called AS (
-    SELECT *, tc -> 'function' ->> 'name' AS tool,
-           try_cast(tc -> 'function' ->> 'arguments' AS JSON) AS args
-    FROM calls
-)
-SELECT * FROM said
-UNION ALL
-SELECT $file, $fmt, i * 1000000 + k * 100 + j,
-    json_object(
-        'conversation_id', conv_id,
-        'message_id', conv_id || ':' || k || ':' || coalesce(tc ->> 'id', CAST(j AS VARCHAR)),
-        'timestamp', NULL,
-        'role', 'bot',
-        'text', NULL,
-        'event', CASE WHEN list_contains($tools, tool) THEN 'handoff_initiated' ELSE 'other' END,
-        'handoff_context', CASE WHEN list_contains($tools, tool)
-            THEN coalesce(args ->> 'summary', tc -> 'function' ->> 'arguments') END,
-        'metadata', json_merge_patch(conv_meta, json_object(
-            'tool', tool, 'arguments', coalesce(args, tc -> 'function' -> 'arguments'))),
-        'source_record', tc
-    ),
-    NULL,
-    true
-FROM called
-"""
+# The records and the shape check: table macros of queries/ingest/importers/openai_messages.sql.
+_SHAPE = "SELECT * FROM openai_messages_shape($file)"
+_STAGE = f"{platform.INSERT} SELECT * FROM openai_messages_records($file, $fmt, $stem, $tools)"
 
 
 def handoff_tools(config: Config) -> list[str]:
@@ -131,6 +33,7 @@ def handoff_tools(config: Config) -> list[str]:
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
+    platform.define(con, NAME)
     platform.require(
         con,
         path,
