@@ -23,110 +23,11 @@ from analyzer.ingest.base import Format, read_head
 
 NAME = "salesforce"
 
-# Each CSV row becomes one document (a JSON object with lower-case keys), so the CSV and the
-# JSON exports are staged by the same statement.
-_CSV_ROWS = """
-INSERT INTO documents
-SELECT $file, $fmt, row_number() OVER (), CAST(to_json(t) AS VARCHAR)
-FROM read_csv($file, header = true, all_varchar = true, normalize_names = true, delim = ',',
-              quote = '"', escape = '"', max_line_size = 8388608) t
-"""
-
-
-def _field(name: str) -> str:
-    """A field of entry `e` as text: JSON exports spell it as the API name, CSV in lower case."""
-    return f"coalesce(e ->> '{name}', e ->> '{name.lower()}')"
-
-
-_ENTRIES = f"""
-WITH docs AS (
-    SELECT source_file, line_no, CAST(doc AS JSON) AS d
-    FROM documents WHERE source_format = $fmt
-),
-lists AS (
-    SELECT source_file, line_no, CASE
-        WHEN json_type(d) = 'ARRAY' THEN json_extract(d, '$[*]')
-        WHEN json_type(d -> 'records') = 'ARRAY' THEN json_extract(d, '$.records[*]')
-        WHEN json_type(d -> 'result' -> 'records') = 'ARRAY'
-            THEN json_extract(d, '$.result.records[*]')
-        ELSE [d]
-    END AS l
-    FROM docs
-),
-entries AS (
-    SELECT source_file, line_no, unnest(l) AS e, generate_subscripts(l, 1) AS k FROM lists
-)
-SELECT source_file, line_no * 1000000 + k AS pos, e,
-       {_field("ConversationId")} AS conv_id,
-       {_field("ActorType")} AS actor_type,
-       {_field("EntryType")} AS entry_type
-FROM entries
-"""
-
-_SHAPE = f"""
-SELECT source_file, count(*) > 0, bool_or(conv_id IS NOT NULL), bool_or(actor_type IS NOT NULL),
-       bool_or(entry_type IS NOT NULL)
-FROM ({_ENTRIES})
-GROUP BY source_file
-"""
-
-_STAGE = f"""
-{platform.INSERT}
-WITH f AS (
-    SELECT *,
-        {_field("Seq")} AS seq,
-        lower(replace(entry_type, '_', '')) AS et,
-        CASE lower(replace(actor_type, '_', ''))
-            WHEN 'agent' THEN 'agent'
-            WHEN 'supervisor' THEN 'agent'
-            WHEN 'bot' THEN 'bot'
-            WHEN 'chatbot' THEN 'bot'
-            WHEN 'enduser' THEN 'customer'
-            WHEN 'system' THEN 'system'
-            ELSE lower(actor_type)
-        END AS role,
-        coalesce({_field("EntryPayload")}, e ->> 'entry_payload') AS payload
-    FROM ({_ENTRIES})
-),
-m AS (
-    SELECT *,
-        CASE
-            WHEN et IN ('text', 'message') THEN 'message'
-            WHEN et = 'botescalated' THEN 'handoff_initiated'
-            WHEN et = 'chatbotendedtransfernotconfigured' THEN 'handoff_failed'
-            WHEN et IN ('participantchanged', 'participantjoined', 'agentjoined')
-                 AND role = 'agent' THEN
-                CASE WHEN regexp_matches(coalesce(payload, ''), '"operation"\\s*:\\s*"remove"')
-                     THEN 'agent_left' ELSE 'agent_joined' END
-            WHEN et IN ('participantleft', 'agentleft') AND role = 'agent' THEN 'agent_left'
-            WHEN et IN ('chatbotendedchatbyaction', 'chatbotclosedidlesession')
-                THEN 'conversation_ended'
-            ELSE 'other'
-        END AS event,
-        -- entries of the same time keep Seq order, then file order
-        row_number() OVER (PARTITION BY source_file
-                           ORDER BY conv_id, try_cast(seq AS BIGINT) NULLS LAST, pos) AS rec
-    FROM f
-)
-SELECT source_file, $fmt, rec,
-    json_object(
-        'conversation_id', conv_id,
-        'message_id', coalesce({_field("Id")}, conv_id || ':' || coalesce(seq, CAST(pos AS VARCHAR))),
-        'timestamp', coalesce({_field("EntryTime")}, {_field("ClientTimestamp")}),
-        'role', role,
-        'text', {_field("Message")},
-        'event', event,
-        'participant_id', coalesce({_field("ActorName")}, {_field("ActorId")}),
-        'metadata', json_object('actor_type', actor_type, 'actor_id', {_field("ActorId")},
-                                'actor_name', {_field("ActorName")}, 'entry_type', entry_type,
-                                'seq', seq, 'has_attachments', {_field("HasAttachments")},
-                                'customer_id', CASE WHEN role = 'customer' THEN {_field("ActorId")} END),
-        'source_record', json_merge_patch(e, '{{"attributes": null}}')
-    ),
-    CASE WHEN json_type(e) <> 'OBJECT' THEN 'entry is not a JSON object' END,
-    false
-FROM m
-"""
+# The CSV rows as documents, the shape check and the records of every file of the load (each
+# file is read once, by `stage`): table macros of queries/ingest/importers/salesforce.sql.
+_CSV_ROWS = "INSERT INTO documents SELECT * FROM salesforce_csv_rows($file, $fmt)"
+_SHAPE = "SELECT * FROM salesforce_shape($fmt)"
+_STAGE = f"{platform.INSERT} SELECT * FROM salesforce_records($fmt)"
 
 
 def _is_json(head: bytes) -> bool:
@@ -137,10 +38,12 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
     if _is_json(read_head(path, 4096)):
         platform.stage_document(con, path, NAME)
     else:
+        platform.define(con, NAME)
         platform.run_stage(con, path, NAME, _CSV_ROWS)
 
 
 def finish(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    platform.define(con, NAME)
     fields = ["entries (none found)", "ConversationId", "ActorType", "EntryType"]
     platform.finish_documents(con, NAME, _SHAPE, fields, _STAGE)
 
