@@ -16,53 +16,18 @@ import duckdb
 from analyzer.config import Config
 from analyzer.ingest import platform
 from analyzer.ingest.base import Format
-from analyzer.ingest.importers.botframework import activity_records
+from analyzer.ingest.importers.botframework import stage_activities
 
 NAME = "copilot_dataverse"
 
-# Activities per row are numbered below this; record_no = row * _STRIDE + activity.
-_STRIDE = 1_000_000
-
-_ROWS = f"""
-WITH doc AS (SELECT json AS d FROM {platform.DOC}),
-items AS (
-    SELECT CASE WHEN json_type(d) = 'ARRAY' THEN json_extract(d, '$[*]')
-                ELSE json_extract(d, '$.value[*]') END AS l
-    FROM doc
-)
-SELECT unnest(l) AS r, generate_subscripts(l, 1) AS row_no FROM items
-"""
-
-_SHAPE = f"""
-WITH x AS ({_ROWS})
-SELECT count(*) > 0,
-       bool_and((r ->> 'content') IS NOT NULL),
-       bool_and(coalesce(r ->> 'name', r ->> 'conversationtranscriptid') IS NOT NULL),
-       bool_and(json_type(try_cast(r ->> 'content' AS JSON) -> 'activities') = 'ARRAY')
-FROM x
-"""
-
-_ACTS = f"""
-WITH rows AS ({_ROWS}),
-parsed AS (
-    SELECT row_no,
-           coalesce(CASE WHEN contains(r ->> 'name', '_')
-                         THEN regexp_replace(r ->> 'name', '_[^_]*$', '') END,
-                    r ->> 'name', r ->> 'conversationtranscriptid') AS conv_id,
-           json_extract(CAST(r ->> 'content' AS JSON), '$.activities[*]') AS l
-    FROM rows
-),
-acts AS (
-    SELECT conv_id, row_no, unnest(l) AS a, generate_subscripts(l, 1) AS act_no FROM parsed
-)
-SELECT conv_id, row_no * {_STRIDE} + act_no AS rec, a,
-       arg_max(a -> 'value' ->> 'outcome', act_no)
-           FILTER (WHERE (a ->> 'valueType') = 'SessionInfo') OVER (PARTITION BY row_no) AS outcome
-FROM acts
-"""
+# The shape check and the rows' activities (record_no = row * 1000000 + activity): table macros
+# of queries/ingest/importers/copilot_dataverse.sql; botframework builds their records.
+_SHAPE = "SELECT * FROM copilot_dataverse_shape($file)"
+_ACTS = "SELECT * FROM copilot_dataverse_activities($file)"
 
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
+    platform.define(con, NAME)
     platform.require(
         con,
         path,
@@ -70,7 +35,7 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
         _SHAPE,
         ["value (no rows found)", "content", "name", "content.activities"],
     )
-    platform.run_stage(con, path, NAME, activity_records(_ACTS))
+    stage_activities(con, path, NAME, _ACTS)
 
 
 def sniff(path: Path, head: bytes) -> bool:
