@@ -1,8 +1,9 @@
 """Shared helpers for the platform importers: read a JSON document with DuckDB, check its shape,
 insert canonical records into `staged`.
 
-Each importer builds its canonical records in one SQL statement over `read_json`; Python only
-names the file and the format, and turns a wrong shape into an InputFileError.
+Each importer builds its canonical records with the DuckDB table macros of its
+`queries/ingest/importers/<format>.sql` (defined on the connection by `define`); Python only
+names the file, the format and the parameters, and turns a wrong shape into an InputFileError.
 
 A format loaded as many small files (one per contact or session) instead reads each file once
 into the temp table `documents` (stage_document, stage_lines) and builds the records of all its
