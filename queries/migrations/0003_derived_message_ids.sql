@@ -29,7 +29,7 @@ FROM (
            row_number() OVER (PARTITION BY conversation_id, message_id
                               ORDER BY loaded_at, source_file, record_no, rowid) AS k
     FROM events
-    WHERE list_contains((SELECT list(DISTINCT conversation_id) FROM upgrade_message_ids), conversation_id)
+    WHERE conversation_id IN (SELECT conversation_id FROM upgrade_message_ids)
 ) ranked
 WHERE k > 1;
 
