@@ -1,6 +1,6 @@
 -- name: agent_reasked
 -- description: An agent asked for information the customer had already given before the handoff, of any kind: the customer's answer to the agent's question repeats what they told the bot (informative words, as customer_repeated counts them), or the customer answers that they already said it, or the bot had asked about the same thing (a topic word of the agent's question in the bot's question) and the customer answered it, or a configured kind (order number, e-mail, ...) named or answered before the handoff. Asking for something new, or quoting the value back to confirm it, is not a re-ask.
--- params: problem_question_re, rare_word_share, rare_word_conversations, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, offer_question_sentence_re, ask_words, stop_words, min_word_length, repeat_informative_share
+-- params: problem_question_re, offer_question_re, rare_word_share, rare_word_conversations, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, offer_question_sentence_re, ask_words, stop_words, min_word_length, repeat_informative_share
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversation_outcomes
@@ -101,7 +101,7 @@ agent_questions AS (
 replies AS (
     -- the customer's next message after each agent question, before the agent wrote again
     SELECT q.conversation_id, q.seq AS ask_seq, q.message_id, q.text AS ask_text,
-           min(t.seq) AS reply_seq
+           min(t.seq) AS reply_seq, arg_min(t.text, t.seq) AS reply_text
     FROM agent_questions q
     JOIN turns t
       ON t.conversation_id = q.conversation_id AND t.seq > q.seq
@@ -119,7 +119,11 @@ question_sentences AS (
     FROM (
         SELECT t.conversation_id, t.seq, t.role,
                -- questions end in '?', except in voice transcripts, which have no punctuation
-               unnest(regexp_extract_all(regexp_replace(t.text, $offer_question_sentence_re, ' ', 'g'),
+               -- (the offer sentences are cut only from a message with an offer in it: the
+               -- sentence pattern is slow to search, the offer alone fast)
+               unnest(regexp_extract_all(CASE WHEN regexp_matches(t.text, $offer_question_re)
+                                              THEN regexp_replace(t.text, $offer_question_sentence_re, ' ', 'g')
+                                              ELSE t.text END,
                                          CASE WHEN strpos(t.text, '?') > 0 THEN '[^.!?\n]*[?]'
                                               ELSE '[^.!?\n]+' END)) AS sentence
         FROM turns t
@@ -147,7 +151,9 @@ topic_words AS (
 bot_phase AS (
     SELECT t.conversation_id, t.seq, t.role, t.text,
            lead(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_role,
-           lead(array_length(regexp_extract_all(t.text, '[\p{L}\p{N}]+')))
+           -- words are counted only in the customer's messages: only a customer's reply is read
+           lead(CASE WHEN t.role = 'customer'
+                     THEN array_length(regexp_extract_all(t.text, '[\p{L}\p{N}]+')) END)
                OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_words
     FROM turns t
     JOIN handed h ON h.conversation_id = t.conversation_id
@@ -223,11 +229,10 @@ any_kind AS (
     UNION ALL
     SELECT r.conversation_id, r.ask_seq, r.message_id, 2,
            'agent asked "' || left(r.ask_text, 100) || '" and the customer said they already had: "'
-               || left(c.text, 100) || '"'
+               || left(r.reply_text, 100) || '"'
     FROM replies r
     JOIN specific q ON q.conversation_id = r.conversation_id AND q.seq = r.ask_seq
-    JOIN turns c ON c.conversation_id = r.conversation_id AND c.seq = r.reply_seq
-    WHERE regexp_matches(c.text, $already_said_re)
+    WHERE regexp_matches(r.reply_text, $already_said_re)
     UNION ALL
     -- asked to describe a problem the customer had described to the bot, and the answer
     -- describes it again (a new question about it gets new details, not the same ones)

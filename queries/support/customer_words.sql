@@ -32,12 +32,20 @@ agent_words AS (
           WHERE role = 'customer' AND phase = 'agent') a
       ON a.conversation_id = m.conversation_id AND a.agent_seq = m.seq
 ),
+stop AS (
+    SELECT unnest($stop_words) AS word
+),
+digits AS (
+    SELECT *, regexp_matches(word, '[0-9]') AS has_digit FROM words
+),
 candidates AS (
     -- words that can be informative at all: a number or code, or a long enough non-stop word
-    SELECT *, regexp_matches(word, '[0-9]') AS has_digit
-    FROM words
-    WHERE (regexp_matches(word, '[0-9]') AND length(word) >= 2)
-       OR (length(word) >= $min_word_length AND NOT array_contains($stop_words, word))
+    -- (stop words by a join: a list lookup per word costs ten times more)
+    SELECT d.*
+    FROM digits d
+    LEFT JOIN stop s ON s.word = d.word
+    WHERE (d.has_digit AND length(d.word) >= 2)
+       OR (length(d.word) >= $min_word_length AND s.word IS NULL)
 )
 SELECT
     w.conversation_id,
