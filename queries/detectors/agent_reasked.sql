@@ -73,7 +73,8 @@ given AS (
     GROUP BY conversation_id, kind
 ),
 questions AS (
-    SELECT q.conversation_id, q.seq, q.message_id, q.text, a.kind
+    SELECT q.conversation_id, q.seq, q.message_id, q.text, a.kind,
+           regexp_replace(lower(q.text), '[^\p{L}\p{N}@]+', '', 'g') AS squeezed
     FROM asking q
     JOIN kind_asks a ON a.conversation_id = q.conversation_id AND a.seq = q.seq
 ),
@@ -85,7 +86,7 @@ reasks AS (
            row_number() OVER (PARTITION BY q.conversation_id ORDER BY q.seq, q.kind) AS rn
     FROM questions q
     JOIN given g ON g.conversation_id = q.conversation_id AND g.kind = q.kind
-    WHERE strpos(regexp_replace(lower(q.text), '[^\p{L}\p{N}@]+', '', 'g'), g.value) = 0
+    WHERE strpos(q.squeezed, g.value) = 0
 ),
 -- Any kind of information: what the agent's question is about, and what came of it.
 agent_questions AS (
@@ -117,20 +118,24 @@ question_sentences AS (
     -- ("would you like me to ...?") taken out, that ask for a value
     SELECT conversation_id, seq, role, sentence
     FROM (
-        SELECT t.conversation_id, t.seq, t.role,
+        SELECT conversation_id, seq, role,
                -- questions end in '?', except in voice transcripts, which have no punctuation
-               -- (the offer sentences are cut only from a message with an offer in it: the
-               -- sentence pattern is slow to search, the offer alone fast)
-               unnest(regexp_extract_all(CASE WHEN regexp_matches(t.text, $offer_question_re)
-                                              THEN regexp_replace(t.text, $offer_question_sentence_re, ' ', 'g')
-                                              ELSE t.text END,
-                                         CASE WHEN strpos(t.text, '?') > 0 THEN '[^.!?\n]*[?]'
-                                              ELSE '[^.!?\n]+' END)) AS sentence
-        FROM turns t
-        JOIN handed h ON h.conversation_id = t.conversation_id
-        WHERE t.is_message
-          AND ((t.role = 'bot' AND t.seq < h.handoff_seq)
-               OR (t.role = 'agent' AND t.seq >= h.first_agent_seq))
+               -- (each branch's pattern is a constant, compiled once, not once per row)
+               unnest(CASE WHEN has_question THEN regexp_extract_all(text, '[^.!?\n]*[?]')
+                           ELSE regexp_extract_all(text, '[^.!?\n]+') END) AS sentence
+        FROM (
+            SELECT t.conversation_id, t.seq, t.role, strpos(t.text, '?') > 0 AS has_question,
+                   -- offer sentences are cut only from a message with an offer in it: the
+                   -- sentence pattern is slow to search, the offer alone fast
+                   CASE WHEN regexp_matches(t.text, $offer_question_re)
+                        THEN regexp_replace(t.text, $offer_question_sentence_re, ' ', 'g')
+                        ELSE t.text END AS text
+            FROM turns t
+            JOIN handed h ON h.conversation_id = t.conversation_id
+            WHERE t.is_message
+              AND ((t.role = 'bot' AND t.seq < h.handoff_seq)
+                   OR (t.role = 'agent' AND t.seq >= h.first_agent_seq))
+        )
     )
     WHERE regexp_matches(sentence, $value_question_re)
 ),
@@ -268,7 +273,9 @@ all_reasks AS (
     SELECT conversation_id, seq, message_id, priority, detail FROM any_kind_reasks
 ),
 first_reask AS (
-    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY seq, priority) AS rank
+    -- detail breaks ties (two kinds asked in one question), so the same data always gives the
+    -- same flag
+    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY seq, priority, detail) AS rank
     FROM all_reasks
 )
 SELECT conversation_id, 'agent_reasked' AS flag, message_id, detail, CAST(NULL AS DOUBLE) AS score
