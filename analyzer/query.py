@@ -65,11 +65,11 @@ def run_sql(
     except duckdb.PermissionException as exc:
         raise QueryError(
             f"handoff query reads only this database: {exc}",
-            "query the tables listed in the README; load files with `handoff load`",
+            "query the tables listed in docs/data-contract.md; load files with `handoff load`",
         ) from exc
     except duckdb.Error as exc:
         raise QueryError(
-            f"query failed: {exc}", "check table and column names in the README"
+            f"query failed: {exc}", "check table and column names in docs/data-contract.md"
         ) from exc
 
 

@@ -2,7 +2,7 @@
 
     -- name: conversations
     -- description: One row per conversation with its derived outcome.
-    -- params: transfer_notice_re, fallback_re
+    -- params: transfer_notice_re, fallback_re, since?     (a trailing ? : optional, NULL if absent)
     -- keys: word                 (statistics only: the columns that identify a row)
 
 Parameters are bound as `$name` from a dict: Python never formats user input into SQL.
@@ -35,6 +35,7 @@ class Query:
     sql: str
     path: Path
     keys: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
 
     def used_params(self) -> set[str]:
         body = "\n".join(line.split("--", 1)[0] for line in self.sql.splitlines())
@@ -51,7 +52,9 @@ def parse_query(path: Path) -> Query:
             meta[key] = f"{meta[key]} {value}".strip() if key in meta else value
         elif line.strip() and not line.startswith("--"):
             break
-    params = tuple(p.strip() for p in meta.get("params", "").split(",") if p.strip())
+    declared = [p.strip() for p in meta.get("params", "").split(",") if p.strip()]
+    params = tuple(p.rstrip("?") for p in declared)
+    optional = tuple(p.rstrip("?") for p in declared if p.endswith("?"))
     keys = tuple(k.strip() for k in meta.get("keys", "").split(",") if k.strip())
     return Query(
         name=meta.get("name", path.stem),
@@ -60,6 +63,7 @@ def parse_query(path: Path) -> Query:
         sql=text,
         path=path,
         keys=keys,
+        optional=optional,
     )
 
 
@@ -80,14 +84,17 @@ def queries_in(group: str) -> list[Query]:
 
 
 def bind(q: Query, values: dict[str, Any]) -> dict[str, Any]:
-    """The declared parameters of `q`, taken from `values`; a missing one is an error."""
-    missing = [p for p in q.params if p not in values]
+    """The declared parameters of `q`, taken from `values`.
+
+    A missing parameter is an error, unless it is optional: then it is NULL.
+    """
+    missing = [p for p in q.params if p not in values and p not in q.optional]
     if missing:
         raise HandoffError(
             f"query {q.name} needs parameter(s) {', '.join(missing)}",
             "pass them with --param name=value",
         )
-    return {p: values[p] for p in q.params}
+    return {p: values.get(p) for p in q.params}
 
 
 def run(

@@ -73,8 +73,8 @@ def main() -> None:
 
     duck = [time_duckdb(path) for _ in range(runs)]
 
-    from analyzer.spark_engine import spark_session
-    from analyzer.spark_job import spark_run
+    from analyzer.engine.spark import spark_session
+    from analyzer.spark.job import spark_run
 
     start = time.perf_counter()
     spark = spark_session(

@@ -9,7 +9,7 @@ flags only) is scored too.
     python benchmarks/detector_quality.py tests/blind/r1   # one or more sets
     python benchmarks/detector_quality.py --misses tests/blind/r1   # list each wrong call
 
-The same scoring is used by `tests/test_blind_sets.py`.
+The same scoring is used by `tests/detect/test_blind_sets.py`.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ The packet holds up to 50 flagged conversations and up to 50 handed-off conversa
 flag (`transcripts.md`), each with the flags found and their evidence, and `verdicts.csv` to fill
 in: one row per (conversation, flag found) with verdict `right` or `wrong`, plus rows with verdict
 `missed` for flags the reviewer would have given and the tool did not. The definitions the reviewer
-goes by are the README's.
+goes by are docs/definitions.md and queries/detectors/README.md.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import analyzer
 from analyzer import pipeline
 from analyzer.api import Database
 from analyzer.sql import parse_query
-from tests.conftest import FIXTURES, SAMPLE_LOGS
+from tests.support import FIXTURES, SAMPLE_LOGS
 
 DERIVED = {
     "turns": "conversation_id, seq",

@@ -11,7 +11,7 @@ import analyzer
 from analyzer import migrations
 from analyzer.errors import DatabaseError
 from analyzer.sql import Query
-from tests.conftest import FIXTURES, SAMPLE_LOGS
+from tests.support import FIXTURES, SAMPLE_LOGS
 
 # `EXPORT DATABASE` of a database written by the previous release (schema version 1): 300 events
 # of sample_logs/2026-W39.jsonl loaded, with that release's derived tables.

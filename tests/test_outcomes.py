@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analyzer.api import Database
-from tests.conftest import FIXTURES, GOLDEN, SAMPLE_LOGS, check_golden
+from tests.support import FIXTURES, GOLDEN, SAMPLE_LOGS, check_golden
 
 EXPECTED_OUTCOMES = {
     "o-unengaged": ("unengaged", None, None),
@@ -80,9 +80,9 @@ def test_golden_files_are_committed() -> None:
 def test_a_missing_golden_file_fails_without_update_golden(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tests.conftest as conftest
+    import tests.support as support
 
-    monkeypatch.setattr(conftest, "GOLDEN", tmp_path)
+    monkeypatch.setattr(support, "GOLDEN", tmp_path)
     with pytest.raises(pytest.fail.Exception, match="missing; write it with --update-golden"):
         check_golden("new.json", {"a": 1}, update=False)
     assert not (tmp_path / "new.json").exists()

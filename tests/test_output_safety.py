@@ -14,24 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 import analyzer
-from analyzer.cli import app
 from analyzer.render_text import safe, transcript
 from analyzer.tabular import to_csv, to_json
-from tests.conftest import FIXTURES
+from tests.support import FIXTURES
+from tests.support.cli import invoke
 
 FORMULA_ID = '=HYPERLINK("http://evil.example/x","open")'
 EMAIL_ID = "ann.lee@example.com"
 PHONE_ID = "+44 7700 900123"
 ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\ \u202eevil"
 RENAMES = {"o-failed": FORMULA_ID, "o-plain": EMAIL_ID, "o-queue": PHONE_ID}
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

@@ -7,18 +7,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
 
 import analyzer
-from analyzer.cli import app
 from analyzer.errors import QueryError
 from analyzer.query import saved_queries
-from tests.conftest import FIXTURES
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from tests.support import FIXTURES
+from tests.support.cli import invoke
 
 
 @pytest.fixture

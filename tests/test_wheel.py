@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLE_LOGS
+from tests.support import ROOT, SAMPLE_LOGS
 
 
 @pytest.mark.slow

@@ -207,7 +207,7 @@ def build_context(
     listed, listed_note = drilldown(con, config, bounds, weights, redact=redact)
     bot_phase = run(con, query("metrics", "bot_phase_flags"), bounds).df()
     trend = trend_rates(engine, period, rates, days)
-    reasons = run(con, query("report", "handoff_reasons"), bounds).df()
+    reasons = run(con, query("saved", "handoff_reasons"), bounds).df()
     notes = _settled_notes(headline, days)
     label = base["previous_period"]
     return ReportContext(

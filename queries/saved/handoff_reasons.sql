@@ -1,6 +1,6 @@
 -- name: handoff_reasons
--- description: Why handoffs happened (conversations.handoff_reason), overall and by first intent and first queue, with how many of them the bot should have made earlier (a bot_loop or ignored_handoff_request flag) and the share of the group's handoffs.
--- params:
+-- description: Why handoffs happened (conversations.handoff_reason), in conversations started from since until until (both optional), overall and by first intent and first queue, with how many of them the bot should have made earlier (a bot_loop or ignored_handoff_request flag) and the share of the group's handoffs.
+-- params: since?, until?
 WITH late_ones AS (
     SELECT DISTINCT conversation_id
     FROM friction_flags
@@ -14,6 +14,8 @@ handed AS (
     FROM conversations c
     LEFT JOIN late_ones l USING (conversation_id)
     WHERE c.handed_off
+      AND ($since IS NULL OR c.started_at >= CAST($since AS TIMESTAMP))
+      AND ($until IS NULL OR c.started_at < CAST($until AS TIMESTAMP))
 ),
 grouped AS (
     SELECT

@@ -1,5 +1,5 @@
 -- name: conversation_outcomes
--- description: One row per conversation with its derived outcome, before its friction flags are attached (rules in README, "Definitions"), and the customer behind it, whether they came back within $recontact_days days, why the handoff happened, CSAT and agent handle time (rules in docs/metrics.md).
+-- description: One row per conversation with its derived outcome, before its friction flags are attached (rules in docs/definitions.md), and the customer behind it, whether they came back within $recontact_days days, why the handoff happened, CSAT and agent handle time (rules in docs/metrics.md).
 -- params: recontact_days
 WITH marks AS (
     SELECT

@@ -1,5 +1,5 @@
 -- name: schema
--- description: The stored tables: the public data contract (see README, "Data contract").
+-- description: The stored tables: the public data contract (see docs/data-contract.md).
 -- params:
 CREATE TABLE IF NOT EXISTS events (
     conversation_id  VARCHAR NOT NULL,

@@ -1,0 +1,114 @@
+"""The default phrase lists classify messages they were not written from (wording varied on purpose)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from analyzer.config import load_config
+
+PARAMS = load_config().sql_params()
+CON = duckdb.connect()
+
+
+def notice(text: str) -> bool:
+    row = CON.execute(
+        "select regexp_matches($t, $n) and not regexp_matches($t, $o)",
+        {"t": text, "n": PARAMS["transfer_notice_re"], "o": PARAMS["transfer_offer_re"]},
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def matches(kind: str, text: str) -> bool:
+    row = CON.execute(
+        "select regexp_matches($t, $r)", {"t": text, "r": PARAMS[f"{kind}_re"]}
+    ).fetchone()
+    return bool(row and row[0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Right, I'm putting you through to a member of our payments team.",
+        "Hang tight - a live agent will be with you in a few minutes.",
+        "You are now in the queue for tech support.",
+        "I've paged one of our specialists to join the conversation.",
+        "Escalating this to our returns desk now.",
+        "Our team will pick it up from here, thanks for your patience.",
+    ],
+)
+def test_transfer_notices(text: str) -> None:
+    assert notice(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you want me to get a human involved?",
+        "If this doesn't sort it, we could hand you over to support.",
+        "Type 'agent' at any time to reach a person.",
+        "Your parcel was handed to the courier this morning.",
+        "You can reach our team by phone on weekdays.",
+    ],
+)
+def test_offers_and_ordinary_answers_are_not_notices(text: str) -> None:
+    assert not notice(text)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("fallback", "Oops, I couldn't make sense of that. Can you put it another way?", True),
+        ("fallback", "Apologies, I don't know how to help with that yet.", True),
+        ("fallback", "I didn't find any orders on that account.", False),
+        ("human_request", "pls let me chat with an actual person", True),
+        ("human_request", "REPRESENTATIVE", True),
+        ("human_request", "is there anyone real there?", True),
+        ("human_request", "the agent who delivered it was rude", False),
+        ("handoff_failure", "Unfortunately all our advisors are busy at the moment.", True),
+        ("handoff_failure", "We're outside of business hours, please try tomorrow.", True),
+        ("handoff_failure", "There are no one-stop flights available on that date.", False),
+        ("negative_feedback", "nope, still broken", True),
+        ("negative_feedback", "that wasn't what I asked", True),
+        ("negative_feedback", "no problem, thanks!", False),
+    ],
+)
+def test_phrase_lists(kind: str, text: str, expected: bool) -> None:
+    assert matches(kind, text) is expected
+
+
+def test_an_emptied_phrase_list_matches_nothing_and_still_runs(tmp_path: Path) -> None:
+    import analyzer
+
+    cfg = tmp_path / "handoff.toml"
+    cfg.write_text(
+        "[phrases]\ntransfer_notice = []\ntransfer_hint = []\nfallback = []\n[identifiers]\n"
+    )
+    db = analyzer.open_database(memory=True, config=cfg)
+    from tests.support import FIXTURES
+
+    db.load([FIXTURES / "outcomes.jsonl"])
+    turns = db.con.execute(
+        "select count(*) filter (where is_transfer_notice) from turns"
+    ).fetchone()
+    assert turns == (0,)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no need to talk to a person, the bot is fine", False),
+        ("I don't want a human, just tell me the balance", False),
+        ("I'd rather not chat with an agent", False),
+        ("I need to talk to a person now", True),
+        ("can you get me someone real please", True),
+    ],
+)
+def test_a_negated_mention_of_a_human_is_no_request(text: str, expected: bool) -> None:
+    row = CON.execute(
+        "select regexp_matches($t, $h) and not regexp_matches($t, $n)",
+        {"t": text, "h": PARAMS["human_request_re"], "n": PARAMS["not_human_request_re"]},
+    ).fetchone()
+    assert bool(row and row[0]) is expected

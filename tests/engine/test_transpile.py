@@ -1,0 +1,75 @@
+"""Every query the product runs is written once, in DuckDB SQL, and must transpile to Spark SQL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from analyzer.engine.transpile import to_spark
+from analyzer.resources import queries_dir
+
+# Not run on Spark, so not required to transpile:
+# - views/schema.sql is DDL for the DuckDB database file (Spark tables are views of query results;
+#   the Spark engine only reads its column types, see analyzer.engine.spark.table_schema);
+# - ingest/canonical_records.sql turns raw JSON text into fields with DuckDB's JSON functions
+#   (json_valid, json_keys, list comprehensions); on Spark the reader parses the records. Both
+#   then apply the schema's rules with the portable ingest/canonical_columns.sql;
+# - migrations/*.sql upgrade a DuckDB database file;
+# - report/redaction.sql defines a DuckDB macro for the report and the review sheet, which are
+#   written from DuckDB (a spark-run's results are opened in DuckDB for the report).
+NOT_ON_SPARK = {
+    "views/schema.sql",
+    "ingest/canonical_records.sql",
+    "report/redaction.sql",
+    *(
+        p.relative_to(queries_dir()).as_posix()
+        for p in (queries_dir() / "migrations").glob("*.sql")
+    ),
+}
+
+ALL = sorted(p.relative_to(queries_dir()).as_posix() for p in queries_dir().rglob("*.sql"))
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if n not in NOT_ON_SPARK])
+def test_query_transpiles_to_spark(name: str) -> None:
+    sql = to_spark((queries_dir() / name).read_text(encoding="utf-8"))
+    assert sql.strip()
+    code = re.sub(r"'(?:[^']|'')*'|/\*.*?\*/", "''", sql, flags=re.S)
+    assert not re.search(r"\$[A-Za-z_]", code)  # every $param became a :param marker
+
+
+def test_the_exceptions_exist() -> None:
+    for name in NOT_ON_SPARK:
+        assert (queries_dir() / name).is_file(), name
+
+
+def test_known_rewrites() -> None:
+    assert "PERCENTILE(x, 0.9)" in to_spark("SELECT quantile_cont(x, 0.9) FROM t")
+    assert "UNIX_MICROS(a)" in to_spark("SELECT epoch(a) FROM t")
+    assert "ORDER BY" not in to_spark("SELECT a FROM t ORDER BY a", drop_order=True)
+    assert "SPLIT(s, '[ ]+')" in to_spark("SELECT regexp_split_to_array(s, '[ ]+') FROM t")
+    assert "MATERIALIZED" not in to_spark("WITH a AS MATERIALIZED (SELECT 1) SELECT * FROM a")
+    zipped = to_spark("SELECT unnest($a) AS k, unnest($b) AS p")
+    assert zipped == "SELECT INLINE(ARRAYS_ZIP(:a, :b)) AS (k, p)"
+
+
+def test_the_schema_rules_live_in_one_query() -> None:
+    """Role aliases, events and reject reasons are written once, in canonical_columns.sql."""
+    holders = [
+        p.relative_to(queries_dir()).as_posix()
+        for p in queries_dir().rglob("*.sql")
+        if "WHEN role_raw IN" in p.read_text(encoding="utf-8")
+        or "unknown role" in p.read_text(encoding="utf-8")
+    ]
+    assert holders == ["ingest/canonical_columns.sql"]
+
+
+def test_spark_commands_have_help() -> None:
+    from typer.testing import CliRunner
+
+    from analyzer.cli import app
+
+    for command in ("spark-run", "export-canonical"):
+        result = CliRunner().invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.stdout, command
