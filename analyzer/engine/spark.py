@@ -23,7 +23,7 @@ import sqlglot
 from sqlglot import exp
 
 from analyzer.config import Config, load_config
-from analyzer.engine.transpile import to_spark
+from analyzer.engine.transpile import to_spark_parts
 from analyzer.errors import HandoffError
 from analyzer.sql import Query, bind, query
 
@@ -136,10 +136,21 @@ class SparkEngine:
         self.spark = spark
 
     def frame(self, q: Query, params: Params | None = None, *, ordered: bool = True) -> DataFrame:
-        """The query as a lazy Spark DataFrame."""
-        sql = to_spark(q.sql, drop_order=not ordered)
-        bound = {k: _arg(v) for k, v in bind(q, dict(params or {})).items()}
-        return self.spark.sql(sql, args=bound or None)
+        """The query as a lazy Spark DataFrame.
+
+        Its shared CTEs (read more than once, or marked MATERIALIZED) are computed first, once
+        each, and kept; the query reads them by name, then the names are dropped (the frame
+        holds what it read).
+        """
+        parts = to_spark_parts(q.sql, drop_order=not ordered)
+        bound = {k: _arg(v) for k, v in bind(q, dict(params or {})).items()} or None
+        try:
+            for name, sql in parts.shared:
+                self.register(name, self.spark.sql(sql, args=bound))
+            return self.spark.sql(parts.main, args=bound)
+        finally:
+            for name, _ in parts.shared:
+                self.spark.catalog.dropTempView(name)
 
     def register(self, table: str, df: DataFrame) -> None:
         df.localCheckpoint(eager=True).createOrReplaceTempView(table)

@@ -14,10 +14,17 @@ Two DuckDB constructs are rewritten on the parsed tree before writing Spark SQL:
 - `WITH x AS MATERIALIZED (...)` -> `WITH x AS (...)` (a DuckDB planner hint);
 - several `unnest(...)` side by side in one SELECT (DuckDB zips them) -> one
   `INLINE(ARRAYS_ZIP(...)) AS (a, b)`, since Spark allows one generator per SELECT.
+
+Shared intermediates: Spark inlines every CTE into each place that reads it, so a CTE read
+twice is planned and computed twice, and a detector reading its CTEs many times becomes a plan
+of hundreds of joins. `to_spark_parts` splits such a query: each CTE that is read more than
+once, or marked `MATERIALIZED` (the hint DuckDB reads), becomes a part of its own that the
+Spark engine computes once and keeps, and the rest of the query reads it by name.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
@@ -107,26 +114,96 @@ def _strip_order(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+SHARED_PREFIX = "_shared_"  # the names the parts of a split query are kept under
+
+
+@dataclass(frozen=True)
+class SparkParts:
+    """A query split for Spark: `shared` (name, Spark SQL) in order, then `main`, which reads
+    them (and each part may read the ones before it) by name."""
+
+    shared: tuple[tuple[str, str], ...]
+    main: str
+
+
+def _split_shared(tree: exp.Expression) -> tuple[list[tuple[str, exp.Expression]], exp.Expression]:
+    """The CTEs of `tree` read more than once or marked MATERIALIZED, as separate queries."""
+    with_ = tree.args.get("with_")
+    if not isinstance(with_, exp.With) or with_.args.get("recursive"):
+        return [], tree
+    ctes = list(with_.expressions)
+
+    def reads(node: exp.Expression, name: str) -> int:
+        return sum(1 for t in node.find_all(exp.Table) if t.name == name and not t.db)
+
+    body = tree.copy()
+    body.set("with_", None)
+    shared: list[tuple[str, exp.Expression]] = []
+    kept: list[exp.CTE] = []
+    for i, cte in enumerate(ctes):
+        later = [c.this for c in ctes[i + 1 :]] + [body]
+        if not (cte.args.get("materialized") or sum(reads(n, cte.alias) for n in later) >= 2):
+            kept.append(cte)
+            continue
+        part = cte.this.copy()
+        if kept:
+            part.set("with_", exp.With(expressions=[c.copy() for c in kept]))
+        view = f"{SHARED_PREFIX}{cte.alias}"
+        shared.append((view, part))
+        for node in [c.this for c in ctes[i + 1 :]] + [body]:
+            for table in list(node.find_all(exp.Table)):
+                if table.name == cte.alias and not table.db:
+                    alias = table.alias or cte.alias
+                    table.set("this", exp.to_identifier(view))
+                    table.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+    if not shared:
+        return [], tree
+    if kept:
+        body.set("with_", exp.With(expressions=kept))
+    return shared, body
+
+
+@lru_cache(maxsize=256)
+def to_spark_parts(sql: str, *, drop_order: bool = False) -> SparkParts:
+    """`to_spark`, with the query's shared CTEs split out as parts computed once (see above)."""
+    tree = _parse_one(sql)
+    shared, main = _split_shared(tree)
+    return SparkParts(
+        tuple((name, _generate(part, drop_order=False)) for name, part in shared),
+        _generate(main, drop_order=drop_order),
+    )
+
+
+def _parse_one(sql: str) -> exp.Expression:
+    try:
+        trees = [t for t in sqlglot.parse(sql, read="duckdb") if t is not None]
+    except sqlglot.errors.SqlglotError as exc:
+        raise _untranslatable(exc) from exc
+    if len(trees) != 1:
+        raise HandoffError(
+            f"expected one SQL statement, found {len(trees)}", "put one query per .sql file"
+        )
+    return cast(exp.Expression, trees[0])
+
+
+def _generate(tree: exp.Expression, *, drop_order: bool) -> str:
+    try:
+        tree = tree.transform(_duckdb_functions).transform(_zip_unnests)
+        if drop_order:
+            tree = _strip_order(tree)
+        return str(HandoffSpark().generate(tree, unsupported_level=sqlglot.ErrorLevel.RAISE))
+    except sqlglot.errors.SqlglotError as exc:
+        raise _untranslatable(exc) from exc
+
+
+def _untranslatable(exc: Exception) -> HandoffError:
+    return HandoffError(
+        f"this query cannot be translated to Spark SQL: {exc}",
+        "use SQL both DuckDB and Spark read (see docs/spark.md)",
+    )
+
+
 @lru_cache(maxsize=256)
 def to_spark(sql: str, *, drop_order: bool = False) -> str:
     """The Spark SQL for one DuckDB query; a construct that cannot be transpiled is an error."""
-    try:
-        trees = sqlglot.parse(sql, read="duckdb")
-        out = []
-        for tree in trees:
-            if tree is None:
-                continue
-            tree = tree.transform(_duckdb_functions).transform(_zip_unnests)
-            if drop_order:
-                tree = _strip_order(tree)
-            out.append(HandoffSpark().generate(tree, unsupported_level=sqlglot.ErrorLevel.RAISE))
-    except sqlglot.errors.SqlglotError as exc:
-        raise HandoffError(
-            f"this query cannot be translated to Spark SQL: {exc}",
-            "use SQL both DuckDB and Spark read (see docs/spark.md)",
-        ) from exc
-    if len(out) != 1:
-        raise HandoffError(
-            f"expected one SQL statement, found {len(out)}", "put one query per .sql file"
-        )
-    return out[0]
+    return _generate(_parse_one(sql), drop_order=drop_order)
