@@ -39,8 +39,9 @@ def _per_kind(
     engine.clear(table, columns)
     q = query("support", name)
     names = [c.split()[0] for c in columns.split(",")]
-    for kind, pattern in pairs:  # one statement per configured pattern, not per row
-        engine.append(table, q, params | {"kind": kind, "pattern": pattern}, names)
+    # one statement per configured pattern, not per row
+    steps = [(q, params | {"kind": kind, "pattern": pattern}) for kind, pattern in pairs]
+    engine.append(table, steps, names)
 
 
 def prepare_support(engine: Engine, params: dict[str, Any]) -> None:
@@ -97,15 +98,15 @@ def detectors_query(detectors: list[Query] | None = None) -> Query:
 
 
 def build_flags(engine: Engine, params: dict[str, Any], *, temp: bool = False) -> None:
-    """Write `friction_flags`: on DuckDB one union query; on Spark one step per detector, since a
-    single plan holding every detector overflows a small driver's heap."""
+    """Write `friction_flags`: on DuckDB one union query; on Spark the union of each detector's
+    frame, whose shared intermediates Spark computes first (one SQL text holding every detector
+    would be planned with each detector's CTEs inlined wherever they are read)."""
     if engine.name != "spark":
         engine.materialize("friction_flags", detectors_query(), params, temp=temp)
         return
     columns = ", ".join(f"{c} {t}" for c, t in zip(FLAG_COLUMNS, _FLAG_TYPES, strict=True))
     engine.clear("friction_flags", columns)
-    for q in queries_in("detectors"):
-        engine.append("friction_flags", q, params, FLAG_COLUMNS)
+    engine.append("friction_flags", [(q, params) for q in queries_in("detectors")], FLAG_COLUMNS)
 
 
 def run_detectors(engine: Engine, config: Config, *, temp: bool = False) -> None:

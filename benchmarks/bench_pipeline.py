@@ -917,9 +917,9 @@ def _timed_engine(con: Any, clock: Clock) -> Any:
             with clock.add(f"  {_part(table)}"):
                 super().materialize(table, q, params, temp=temp)
 
-        def append(self, table: str, q: Any, params: Any, columns: Any) -> None:
+        def append(self, table: str, steps: Any, columns: Any) -> None:
             with clock.add(f"  {_part(table)}"):
-                super().append(table, q, params, columns)
+                super().append(table, steps, columns)
 
     return TimedEngine(con)
 

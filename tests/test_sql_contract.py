@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 import sqlglot
 
@@ -19,11 +20,14 @@ DDL = {
     QUERIES / "views" / "schema.sql",
     QUERIES / "report" / "redaction.sql",
     *(QUERIES / "migrations").glob("*.sql"),
+    # the importers' table macros (CREATE MACRO ... AS TABLE), run on DuckDB only
+    *(QUERIES / "ingest" / "importers").glob("*.sql"),
 }
 # Written into tables (a table has no order; every reader orders): a sort there only costs time.
 MATERIALIZED = {
     QUERIES / "ingest" / "canonical_records.sql",
     QUERIES / "ingest" / "canonical_columns.sql",
+    QUERIES / "ingest" / "duplicates.sql",
     QUERIES / "views" / "turns.sql",
     QUERIES / "views" / "conversation_outcomes.sql",
     QUERIES / "views" / "conversations_flagged.sql",
@@ -112,3 +116,30 @@ def test_detector_returns_the_contract_columns(path: Path, empty_db: analyzer.Da
     cur = empty_db.con.execute(q.sql, params or None)
     assert tuple(d[0] for d in cur.description) == FLAG_COLUMNS
     assert f"'{path.stem}' AS flag" in q.sql, "the flag name must be the file stem"
+
+
+IMPORTER_SQL = sorted((QUERIES / "ingest" / "importers").glob("*.sql"))
+
+
+@pytest.mark.parametrize("path", IMPORTER_SQL, ids=_ids(IMPORTER_SQL))
+def test_importer_sql_defines_its_formats_table_macros(path: Path) -> None:
+    """Each statement is a temp table macro named after the format (or a working table it reads);
+    together they define cleanly."""
+    from analyzer.ingest.platform import DOCUMENTS_DDL
+    from analyzer.ingest.registry import FORMATS
+
+    assert path.stem in FORMATS
+    statements = [s for s in sqlglot.parse(path.read_text(encoding="utf-8"), read="duckdb") if s]
+    for stmt in statements:
+        assert isinstance(stmt, sqlglot.exp.Create), stmt.sql()[:60]
+        assert stmt.args.get("kind") in {"MACRO", "FUNCTION", "TABLE"}, stmt.sql()[:60]
+    tables = [s for s in statements if s.args.get("kind") == "TABLE"]
+    assert all("TEMPORARY" in s.sql(dialect="duckdb") for s in tables)
+    names = re.findall(r"CREATE OR REPLACE TEMP MACRO (\w+)\(", path.read_text(encoding="utf-8"))
+    assert len(names) == len(statements) - len(tables)
+    assert all(n.startswith(f"{path.stem}_") for n in names)
+    con = duckdb.connect()
+    con.execute(DOCUMENTS_DDL)  # the load's working table that formats of many small files read
+    con.execute(path.read_text(encoding="utf-8"))
+    defined = {r[0] for r in con.execute("SELECT function_name FROM duckdb_functions()").fetchall()}
+    assert set(names) <= defined

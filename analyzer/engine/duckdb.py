@@ -37,8 +37,11 @@ class DuckDBEngine:
     def drop(self, table: str) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def append(self, table: str, q: Query, params: Params | None, columns: Sequence[str]) -> None:
-        self.con.execute(
-            f"INSERT INTO {table} BY NAME SELECT {', '.join(columns)} FROM ({body(q)})",
-            bind(q, dict(params or {})) or None,
-        )
+    def append(
+        self, table: str, steps: Sequence[tuple[Query, Params | None]], columns: Sequence[str]
+    ) -> None:
+        for q, params in steps:
+            self.con.execute(
+                f"INSERT INTO {table} BY NAME SELECT {', '.join(columns)} FROM ({body(q)})",
+                bind(q, dict(params or {})) or None,
+            )

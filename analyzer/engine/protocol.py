@@ -40,8 +40,11 @@ class Engine(Protocol):
     def drop(self, table: str) -> None:
         """Remove the working table `table` if it exists."""
 
-    def append(self, table: str, q: Query, params: Params | None, columns: Sequence[str]) -> None:
-        """Add the rows of `q` (only `columns`, by name) to `table`."""
+    def append(
+        self, table: str, steps: Sequence[tuple[Query, Params | None]], columns: Sequence[str]
+    ) -> None:
+        """Add the rows of every (query, parameters) step (only `columns`, by name) to `table`,
+        as one write: Spark computes the union of the steps once."""
 
 
 def body(q: Query) -> str:

@@ -40,6 +40,10 @@ REQUIRED_CONF = {
 }
 # Used only when nothing else (spark-submit, spark-defaults.conf, [spark]) sets them.
 FALLBACK_CONF = {"spark.sql.shuffle.partitions": "8"}
+# On one machine (a local master), adaptive execution re-plans each stage as a job of its own:
+# off, a spark-run on the sample logs ran 131 jobs and 277 stages instead of 304 and 470, and
+# finished sooner. A cluster keeps Spark's default.
+LOCAL_FALLBACK_CONF = {"spark.sql.adaptive.enabled": "false"}
 
 
 def _need_pyspark() -> None:
@@ -80,7 +84,10 @@ def spark_session(config: Config | None = None, **overrides: str) -> SparkSessio
     for key, value in REQUIRED_CONF.items():  # a session that already existed
         spark.conf.set(key, value)
     given = spark.sparkContext.getConf()
-    for key, value in FALLBACK_CONF.items():
+    fallback = dict(FALLBACK_CONF)
+    if (spark.sparkContext.master or "").startswith("local"):
+        fallback.update(LOCAL_FALLBACK_CONF)
+    for key, value in fallback.items():
         if not given.contains(key) and key not in conf:
             spark.conf.set(key, value)
     return spark
@@ -173,8 +180,13 @@ class SparkEngine:
     def drop(self, table: str) -> None:
         self.spark.catalog.dropTempView(table)
 
-    def append(self, table: str, q: Query, params: Params | None, columns: Sequence[str]) -> None:
+    def append(
+        self, table: str, steps: Sequence[tuple[Query, Params | None]], columns: Sequence[str]
+    ) -> None:
         current = self.spark.table(table)
-        new = self.frame(q, params, ordered=False).select(*[f"`{c}`" for c in columns])
-        cast = new.select(*[new[c].cast(current.schema[c].dataType).alias(c) for c in columns])
-        self.register(table, current.unionByName(cast, allowMissingColumns=True))
+        union = current
+        for q, params in steps:
+            new = self.frame(q, params, ordered=False).select(*[f"`{c}`" for c in columns])
+            cast = new.select(*[new[c].cast(current.schema[c].dataType).alias(c) for c in columns])
+            union = union.unionByName(cast, allowMissingColumns=True)
+        self.register(table, union)

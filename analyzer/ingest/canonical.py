@@ -29,7 +29,9 @@ STAGED_COLUMNS = """
     raw                VARCHAR,          -- one canonical record as a JSON object
     stage_error        VARCHAR,          -- set when the reader itself could not parse the record
     timestamp_optional BOOLEAN NOT NULL, -- the format carries no time (e.g. LLM chat messages)
-    is_json            BOOLEAN           -- true when the reader parsed it already; else checked
+    is_json            BOOLEAN,          -- true when the reader parsed it already; else checked
+    stage_code         VARCHAR           -- the reject_code of stage_error (docs/data-contract.md);
+                                         -- NULL from a platform importer: bad_item
 """
 STAGED_DDL = f"CREATE OR REPLACE TEMP TABLE staged ({STAGED_COLUMNS})"
 # Records of canonical files read by the line reader (normalised with the load's column map).
@@ -56,7 +58,8 @@ JSONL_FAST = f"""
 SELECT $file AS source_file, 'jsonl' AS source_format, row_number() OVER () AS record_no,
        CAST(json AS VARCHAR) AS raw,
        CASE WHEN json IS NULL THEN 'unreadable line' END AS stage_error,
-       false AS timestamp_optional, json IS NOT NULL AS is_json
+       false AS timestamp_optional, json IS NOT NULL AS is_json,
+       CASE WHEN json IS NULL THEN 'unreadable_line' END AS stage_code
 FROM read_json($file, format = 'newline_delimited', records = false, columns = {{'json': 'JSON'}},
                ignore_errors = true, maximum_object_size = {MAX_RECORD_BYTES})
 """
@@ -71,7 +74,7 @@ SELECT count(*) FROM read_csv($file, columns = {{'line': 'VARCHAR'}}, header = f
 CSV_FAST = f"""
 SELECT $file AS source_file, 'csv' AS source_format, row_number() OVER () AS record_no,
        CAST(to_json(t) AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS stage_error,
-       false AS timestamp_optional, true AS is_json
+       false AS timestamp_optional, true AS is_json, CAST(NULL AS VARCHAR) AS stage_code
 FROM read_csv($file, columns = $columns, header = false, skip = $skip, auto_detect = false,
               delim = $delim, quote = '"', escape = '"', encoding = $encoding,
               strict_mode = true, null_padding = false, max_line_size = {MAX_RECORD_BYTES}) t
@@ -79,7 +82,7 @@ FROM read_csv($file, columns = $columns, header = false, skip = $skip, auto_dete
 PARQUET_FAST = """
 SELECT $file AS source_file, 'parquet' AS source_format, row_number() OVER () AS record_no,
        CAST(to_json(t) AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS stage_error,
-       false AS timestamp_optional, true AS is_json
+       false AS timestamp_optional, true AS is_json, CAST(NULL AS VARCHAR) AS stage_code
 FROM read_parquet($file) t
 """
 

@@ -156,7 +156,8 @@ def _unknown_to_schema(con: duckdb.DuckDBPyConnection, labels: list[str]) -> lis
     records = (
         "SELECT 'init' AS source_file, 'init' AS source_format, k AS record_no,"
         " CAST(NULL AS VARCHAR) AS raw, false AS timestamp_optional,"
-        " CAST(NULL AS VARCHAR) AS read_error, 'c' AS conversation_id,"
+        " CAST(NULL AS VARCHAR) AS read_error, CAST(NULL AS VARCHAR) AS read_code,"
+        " 'c' AS conversation_id,"
         " '2026-01-01T00:00:00Z' AS \"timestamp\", role, " + others + " FROM ("
         "SELECT unnest(l) AS role, generate_subscripts(l, 1) AS k"
         " FROM (SELECT CAST($labels AS VARCHAR[]) AS l))"

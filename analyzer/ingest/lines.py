@@ -32,7 +32,8 @@ from analyzer.ingest.canonical import CsvDialect
 BATCH = 100_000
 _BLANK = b" \t\r\n\x1e"
 
-Record = tuple[int, str | None, str | None]  # record_no, raw JSON text, stage_error
+# record_no, raw JSON text, stage_code (the reject_code) and stage_error (the reason), or None twice
+Record = tuple[int, str | None, str | None, str | None]
 
 
 def _clean(text: str) -> str:
@@ -61,10 +62,11 @@ def jsonl_records(path: Path) -> Iterator[Record]:
                 yield (
                     n,
                     _clean(body.decode("utf-8", "replace")),
+                    "invalid_utf8",
                     f"not valid UTF-8 text (byte {exc.start + 1} of the line); save the file as UTF-8",
                 )
                 continue
-            yield n, _clean(text), None
+            yield n, _clean(text), None, None
 
 
 def _quote_state(line: str, delimiter: str, quoted: bool, at_start: bool) -> tuple[bool, bool]:
@@ -117,7 +119,12 @@ def csv_records(path: Path, dialect: CsvDialect) -> Iterator[Record]:
             buf = "".join(taken)
             row = None if quoted else _parse_row(buf, dialect.delimiter)
             if quoted or (len(taken) > 1 and (row is None or len(row) != width)):
-                yield n, _clean(first.rstrip("\r\n")), "CSV row has an unterminated quote"
+                yield (
+                    n,
+                    _clean(first.rstrip("\r\n")),
+                    "csv_quote",
+                    "CSV row has an unterminated quote",
+                )
                 ahead.extendleft(reversed(taken[1:]))
                 continue
             yield _row_record(n, buf, row, dialect, width)
@@ -126,13 +133,18 @@ def csv_records(path: Path, dialect: CsvDialect) -> Iterator[Record]:
 def _row_record(n: int, buf: str, row: list[str] | None, dialect: CsvDialect, width: int) -> Record:
     raw = _clean(buf.rstrip("\r\n"))
     if row is None:
-        return n, raw, "CSV row cannot be parsed (a quote inside an unquoted field?)"
+        return n, raw, "csv_row", "CSV row cannot be parsed (a quote inside an unquoted field?)"
     if any("\udc80" <= ch <= "\udcff" for ch in buf):
-        return n, raw, f"CSV row is not valid {dialect.encoding} text; save the file as UTF-8"
+        return (
+            n,
+            raw,
+            "invalid_encoding",
+            f"CSV row is not valid {dialect.encoding} text; save the file as UTF-8",
+        )
     if len(row) != width:
-        return n, raw, f"CSV row has {len(row)} field(s), the header has {width}"
+        return n, raw, "csv_width", f"CSV row has {len(row)} field(s), the header has {width}"
     values = {k: (v if v != "" else None) for k, v in zip(dialect.header, row, strict=True)}
-    return n, json.dumps(values, ensure_ascii=False), None
+    return n, json.dumps(values, ensure_ascii=False), None, None
 
 
 def _parse_row(buf: str, delimiter: str) -> list[str] | None:
@@ -148,9 +160,10 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, records: Iterato
     batch: list[Record] = []
 
     def flush() -> None:
-        frame = pd.DataFrame(batch, columns=["record_no", "raw", "stage_error"])  # noqa: F841
+        frame = pd.DataFrame(batch, columns=["record_no", "raw", "stage_code", "stage_error"])  # noqa: F841
         con.execute(
-            "INSERT INTO staged_lines SELECT $file, $fmt, record_no, raw, stage_error, false, NULL"
+            "INSERT INTO staged_lines SELECT $file, $fmt, record_no, raw, stage_error, false, NULL,"
+            " stage_code"
             " FROM frame",
             {"file": str(path), "fmt": fmt},
         )

@@ -343,7 +343,7 @@ def _try_fast(
         if not jsonl:
             return True
         row = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE reject_reason = 'unreadable line')"
+            "SELECT count(*), count(*) FILTER (WHERE reject_code = 'unreadable_line')"
             " FROM normalized WHERE source_file = $file",
             {"file": str(path)},
         ).fetchone()
@@ -360,8 +360,9 @@ def _try_fast(
 
 def _drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Free the load's working tables before the refresh needs the memory."""
-    for temp in ("staged", "staged_lines", "documents", "normalized", "duplicates"):
+    for temp in ("staged", "staged_lines", "documents", "activities", "normalized", "duplicates"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
+    con.execute("DROP VIEW IF EXISTS stored_events")
 
 
 def _unreadable_file(con: duckdb.DuckDBPyConnection) -> tuple[str, InputFileError] | None:
@@ -372,9 +373,9 @@ def _unreadable_file(con: duckdb.DuckDBPyConnection) -> tuple[str, InputFileErro
         FROM normalized
         GROUP BY source_file, source_format
         HAVING count(*) FILTER (WHERE reject_reason IS NULL) = 0
-           AND count(*) = count(*) FILTER (WHERE reject_reason IN (
-                'not valid JSON', 'not a JSON object', 'missing required field conversation_id')
-                OR reject_reason LIKE 'CSV row %' OR reject_reason LIKE 'not valid UTF-8%')
+           AND count(*) = count(*) FILTER (WHERE reject_code IN (
+                'invalid_json', 'not_object', 'missing_conversation_id', 'invalid_utf8',
+                'invalid_encoding', 'csv_quote', 'csv_row', 'csv_width'))
         ORDER BY source_file
         """
     ).fetchall()
@@ -392,35 +393,27 @@ def _insert(con: duckdb.DuckDBPyConnection, files: list[str], loaded_at: dt.date
     con.execute("DELETE FROM rejects WHERE list_contains($files, source_file)", {"files": files})
     con.execute(
         """
-        INSERT INTO rejects
-        SELECT source_file, source_format, record_no, reject_reason, raw, $at
+        INSERT INTO rejects (source_file, source_format, record_no, reason, raw, rejected_at,
+                             reject_code)
+        SELECT source_file, source_format, record_no, reject_reason, raw, $at, reject_code
         FROM normalized WHERE reject_reason IS NOT NULL
         ORDER BY source_file, record_no
         """,
         {"at": loaded_at},
     )
-    # Keys only: a record whose (conversation_id, message_id) came earlier in this load or is
-    # already stored. The text is read once more, by the insert.
+    # Keys only (queries/ingest/duplicates.sql, the rule Spark runs too); the text is read once
+    # more, by the insert.
     con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE duplicates AS
-        WITH keyed AS (
-            SELECT source_file, record_no, conversation_id, message_id,
-                   row_number() OVER (PARTITION BY conversation_id, message_id
-                                      ORDER BY source_file, record_no) AS k
-            FROM normalized WHERE reject_reason IS NULL
-        )
-        SELECT source_file, record_no FROM keyed WHERE k > 1
-        UNION ALL
-        SELECT source_file, record_no FROM keyed
-        SEMI JOIN events e USING (conversation_id, message_id)
-        WHERE k = 1
-        """
+        "CREATE OR REPLACE TEMP VIEW stored_events AS SELECT conversation_id, message_id FROM events"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE duplicates AS "
+        + query("ingest", "duplicates").sql.rstrip(";\n")
     )
     con.execute(
         """
         INSERT INTO events BY NAME
-        SELECT n.* EXCLUDE (reject_reason, raw, time_note)
+        SELECT n.* EXCLUDE (reject_reason, reject_code, raw, time_note)
         FROM normalized n
         ANTI JOIN duplicates d USING (source_file, record_no)
         WHERE n.reject_reason IS NULL

@@ -1,8 +1,9 @@
 """Shared helpers for the platform importers: read a JSON document with DuckDB, check its shape,
 insert canonical records into `staged`.
 
-Each importer builds its canonical records in one SQL statement over `read_json`; Python only
-names the file and the format, and turns a wrong shape into an InputFileError.
+Each importer builds its canonical records with the DuckDB table macros of its
+`queries/ingest/importers/<format>.sql` (defined on the connection by `define`); Python only
+names the file, the format and the parameters, and turns a wrong shape into an InputFileError.
 
 A format loaded as many small files (one per contact or session) instead reads each file once
 into the temp table `documents` (stage_document, stage_lines) and builds the records of all its
@@ -20,6 +21,7 @@ import duckdb
 
 from analyzer.errors import InputFileError
 from analyzer.ingest.canonical import LINE_DELIMITER, NUMBERED_LINES
+from analyzer.sql import query
 
 # One JSON value per file: the whole document, however it is laid out (an object or an array).
 DOC = (
@@ -81,6 +83,11 @@ def missing_field(path: str | Path, fmt: str, name: str) -> InputFileError:
         f"{path}: not in the {fmt} format, missing field {name}",
         f"check the file is a {fmt} export, or pass --format with its real format",
     )
+
+
+def define(con: duckdb.DuckDBPyConnection, fmt: str) -> None:
+    """Define the table macros of queries/ingest/importers/<fmt>.sql on `con` (temp, per connection)."""
+    con.execute(query("ingest/importers", fmt).sql)
 
 
 def run_stage(

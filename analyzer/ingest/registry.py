@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from analyzer.errors import InputFileError
-from analyzer.ingest import (
+from analyzer.ingest.base import Format, _ends, read_head
+from analyzer.ingest.importers import (
     botframework,
     connect,
     copilot_dataverse,
@@ -22,7 +23,6 @@ from analyzer.ingest import (
     rasa,
     salesforce,
 )
-from analyzer.ingest.base import Format, _ends, read_head
 
 
 def _looks_like_jsonl(path: Path, head: bytes) -> bool:

@@ -99,6 +99,10 @@ def _jsonl(spark: SparkSession, uris: list[str]) -> DataFrame:
         "WHEN json_array_length(raw) IS NOT NULL "
         "  OR get_json_object(concat('{\"v\":', raw, '}'), '$.v') IS NOT NULL "
         "THEN 'not a JSON object' ELSE 'not valid JSON' END AS read_error",
+        "CASE WHEN keys IS NOT NULL THEN NULL "
+        "WHEN json_array_length(raw) IS NOT NULL "
+        "  OR get_json_object(concat('{\"v\":', raw, '}'), '$.v') IS NOT NULL "
+        "THEN 'not_object' ELSE 'invalid_json' END AS read_code",
         *[f"r.`{f}` AS `{f}`" for f in TEXT_FIELDS],
         f"{_merge_metadata('r.metadata', extras_map, 'has_extras')} AS metadata",
         "r.source_record AS source_record",
@@ -151,6 +155,7 @@ def _parquet(spark: SparkSession, uris: list[str]) -> DataFrame:
         "record_no",
         f"to_json(struct({all_cols})) AS raw",
         "CAST(NULL AS STRING) AS read_error",
+        "CAST(NULL AS STRING) AS read_code",
         *[text(f) for f in TEXT_FIELDS],
         f"{_merge_metadata(text('metadata').rsplit(' AS ', 1)[0], extras_map, has_extras)} AS metadata",
         text("source_record"),
@@ -198,16 +203,19 @@ def load_events(
         "rejects",
         spark.sql(
             "SELECT source_file, source_format, record_no, reject_reason AS reason, raw, "
-            "loaded_at AS rejected_at FROM normalized WHERE reject_reason IS NOT NULL"
+            "loaded_at AS rejected_at, reject_code FROM normalized WHERE reject_reason IS NOT NULL"
         ),
     )
+    # The dedupe rule of the DuckDB loader (queries/ingest/duplicates.sql), over no stored events.
+    engine.clear("stored_events", "conversation_id VARCHAR, message_id VARCHAR")
+    engine.materialize("duplicates", query("ingest", "duplicates"))
     engine.register(
         "events",
         spark.sql(
-            "SELECT * EXCEPT (reject_reason, raw, time_note, _n) FROM ("
-            " SELECT *, row_number() OVER (PARTITION BY conversation_id, message_id"
-            "  ORDER BY source_file, record_no) AS _n"
-            " FROM normalized WHERE reject_reason IS NULL) WHERE _n = 1"
+            "SELECT n.* EXCEPT (reject_reason, reject_code, raw, time_note) FROM normalized n"
+            " LEFT ANTI JOIN duplicates d"
+            " ON n.source_file = d.source_file AND n.record_no = d.record_no"
+            " WHERE n.reject_reason IS NULL"
         ),
     )
     row = spark.sql(

@@ -1,5 +1,5 @@
 -- name: canonical_columns
--- description: The rules of the canonical schema, for both engines: maps parsed canonical records (every field as text, from `canonical_records`) to event rows: role aliases, event default 'message', ISO or epoch timestamps to UTC (a time without a zone, and a date alone, read in $timezone; a named zone such as UTC or America/New_York read in that zone; special words such as 'epoch' or 'infinity' and years outside 1900-2200 rejected; null allowed for formats without times), time_note 'ambiguous' or 'nonexistent' for a local time in a daylight-saving change (read as the later, standard-time instant, or moved forward by the gap), message_id derived from every field when absent; reject_reason says why a record cannot load (NULL when it can). Portable: runs on DuckDB and, transpiled, on Spark.
+-- description: The rules of the canonical schema, for both engines: maps parsed canonical records (every field as text, from `canonical_records`) to event rows: role aliases, event default 'message', ISO or epoch timestamps to UTC (a time without a zone, and a date alone, read in $timezone; a named zone such as UTC or America/New_York read in that zone; special words such as 'epoch' or 'infinity' and years outside 1900-2200 rejected; null allowed for formats without times), time_note 'ambiguous' or 'nonexistent' for a local time in a daylight-saving change (read as the later, standard-time instant, or moved forward by the gap), message_id derived when absent from every field as stored (so recomputable from an `events` row); reject_reason says why a record cannot load (NULL when it can), reject_code is its stable short code. Portable: runs on DuckDB and, transpiled, on Spark.
 -- params: loaded_at, timezone
 WITH fields AS (
     SELECT
@@ -99,18 +99,41 @@ judged AS (
             WHEN event_name IS NULL
                 THEN 'unknown event ''' || left(event_raw, 40)
                      || ''' (use message, handoff_requested, handoff_initiated, queued, agent_joined, agent_left, transfer, handoff_failed or conversation_ended)'
-        END AS reject_reason
+        END AS reject_reason,
+        -- the reason's stable short code (docs/data-contract.md, "Reject codes"), for queries
+        CASE
+            WHEN read_error IS NOT NULL THEN coalesce(read_code, 'bad_item')
+            WHEN conv_id IS NULL THEN 'missing_conversation_id'
+            WHEN ts_raw IS NULL AND NOT coalesce(timestamp_optional, false) THEN 'missing_timestamp'
+            WHEN ts_raw IS NOT NULL AND ts IS NULL THEN 'bad_timestamp'
+            WHEN ts IS NOT NULL AND (year(ts) < 1900 OR year(ts) > 2200) THEN 'timestamp_out_of_range'
+            WHEN role_raw IS NULL THEN 'missing_role'
+            WHEN role_name IS NULL THEN 'unknown_role'
+            WHEN event_name IS NULL THEN 'unknown_event'
+        END AS reject_code
     FROM zoned
+),
+stored AS (
+    -- the values as they are stored in `events`
+    SELECT
+        *,
+        nullif(trim(queue), '') AS queue_value,
+        nullif(trim(participant_id), '') AS participant_value,
+        nullif(trim(intent), '') AS intent_value,
+        nullif(lower(trim(channel)), '') AS channel_value,
+        nullif(trim(platform_outcome), '') AS outcome_value
+    FROM judged
 )
 SELECT
     conv_id AS conversation_id,
     coalesce(
         given_message_id,
-        -- every field of the record, so two records that differ anywhere are two messages
+        -- every stored field of the event, so two records that differ anywhere are two messages,
+        -- and the database can recompute the id from the row (docs/loading.md, "Duplicates")
         'h' || left(md5(concat_ws('|', conv_id, CAST(ts AS VARCHAR), role_name, event_name,
-                                  coalesce(text, ''), coalesce(queue, ''), coalesce(participant_id, ''),
-                                  coalesce(intent, ''), coalesce(channel, ''), coalesce(CAST(metadata AS VARCHAR), ''),
-                                  coalesce(handoff_context, ''), coalesce(platform_outcome, ''),
+                                  coalesce(text, ''), coalesce(queue_value, ''), coalesce(participant_value, ''),
+                                  coalesce(intent_value, ''), coalesce(channel_value, ''), coalesce(CAST(metadata AS VARCHAR), ''),
+                                  coalesce(handoff_context, ''), coalesce(outcome_value, ''),
                                   coalesce(CAST(source_record AS VARCHAR), ''),
                                   CASE WHEN ts IS NULL THEN CAST(record_no AS VARCHAR) END)), 16)
     ) AS message_id,
@@ -118,13 +141,13 @@ SELECT
     role_name AS role,
     text,
     event_name AS event,
-    nullif(trim(queue), '') AS queue,
-    nullif(trim(participant_id), '') AS participant_id,
-    nullif(trim(intent), '') AS intent,
-    nullif(lower(trim(channel)), '') AS channel,
+    queue_value AS queue,
+    participant_value AS participant_id,
+    intent_value AS intent,
+    channel_value AS channel,
     metadata,
     handoff_context,
-    nullif(trim(platform_outcome), '') AS platform_outcome,
+    outcome_value AS platform_outcome,
     source_file,
     source_format,
     record_no,
@@ -132,5 +155,6 @@ SELECT
     CAST($loaded_at AS TIMESTAMP) AS loaded_at,
     time_note,
     reject_reason,
+    reject_code,
     CASE WHEN reject_reason IS NOT NULL THEN raw END AS raw  -- kept for rejects only
-FROM judged;
+FROM stored;

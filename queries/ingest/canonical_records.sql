@@ -1,9 +1,9 @@
 -- name: canonical_records
--- description: DuckDB's reading of staged records (`staged_records`: one JSON object as text per record, from a reader): the fields the column map names ($text_paths, $json_paths: JSON paths into the record) as text, every other key merged into metadata, role labels translated by the role map ($role_from, $role_to), and read_error when the record is not a JSON object. canonical_columns.sql then applies the schema's rules, the same on both engines.
+-- description: DuckDB's reading of staged records (`staged_records`: one JSON object as text per record, from a reader): the fields the column map names ($text_paths, $json_paths: JSON paths into the record) as text, every other key merged into metadata, role labels translated by the role map ($role_from, $role_to), and read_error when the record is not a JSON object, with its short code read_code (the reader's stage_code; bad_item for an importer's item; invalid_json, not_object). canonical_columns.sql then applies the schema's rules, the same on both engines.
 -- params: text_paths, json_paths, mapped_keys, role_from, role_to
 WITH checked AS (
     SELECT
-        source_file, source_format, record_no, raw, stage_error, timestamp_optional,
+        source_file, source_format, record_no, raw, stage_error, stage_code, timestamp_optional,
         -- valid JSON (a fast reader vouches for its rows; else parse), and an object
         stage_error IS NULL AND raw IS NOT NULL AND coalesce(is_json, json_valid(raw)) AS is_json,
         stage_error IS NULL AND raw IS NOT NULL AND coalesce(is_json, json_valid(raw))
@@ -42,6 +42,11 @@ SELECT
         WHEN NOT is_json THEN 'not valid JSON'
         WHEN NOT is_object THEN 'not a JSON object'
     END AS read_error,
+    CASE
+        WHEN stage_error IS NOT NULL THEN coalesce(stage_code, 'bad_item')
+        WHEN NOT is_json THEN 'invalid_json'
+        WHEN NOT is_object THEN 'not_object'
+    END AS read_code,
     v[1] AS conversation_id,
     v[2] AS "timestamp",
     coalesce(
@@ -60,9 +65,10 @@ SELECT
     CASE
         WHEN NOT coalesce(has_rest, false) THEN meta
         -- the record without its mapped keys (a merge patch with null deletes a key; this also
-        -- copes with duplicated, empty and quoted keys), over the metadata object
-        WHEN meta IS NULL THEN json_merge_patch(raw, CAST($mapped_keys AS JSON))
-        ELSE json_merge_patch(meta, json_merge_patch(raw, CAST($mapped_keys AS JSON)))
+        -- copes with duplicated, empty and quoted keys), over the metadata object; a key whose
+        -- value is null (an empty CSV cell) carries nothing and is left out, with or without a
+        -- metadata object
+        ELSE json_merge_patch(coalesce(meta, json('{}')), json_merge_patch(raw, CAST($mapped_keys AS JSON)))
     END AS metadata,
     j[2] AS source_record
 FROM parsed;

@@ -1,7 +1,8 @@
 -- name: rejects_by_reason
--- description: Records that could not be loaded, counted by file and reason, with the first line number of each.
+-- description: Records that could not be loaded, counted by file and reject code (the stable short code of the reason, see the data contract), with an example reason and the first record number of each.
 -- params:
-SELECT source_file, reason, count(*) AS records, min(record_no) AS first_record
+SELECT source_file, reject_code, count(*) AS records, min(record_no) AS first_record,
+       arg_min(reason, record_no) AS first_reason
 FROM rejects
-GROUP BY source_file, reason
-ORDER BY source_file, records DESC, reason;
+GROUP BY source_file, reject_code
+ORDER BY source_file, records DESC, reject_code;

@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS rejects (
     record_no     BIGINT NOT NULL,
     reason        VARCHAR NOT NULL,
     raw           VARCHAR,
-    rejected_at   TIMESTAMP NOT NULL
+    rejected_at   TIMESTAMP NOT NULL,
+    reject_code   VARCHAR              -- the reason's stable short code (see the data contract)
 );
 CREATE TABLE IF NOT EXISTS loads (
     load_id     BIGINT NOT NULL,

@@ -8,6 +8,7 @@ import pytest
 
 from analyzer.engine.transpile import to_spark
 from analyzer.resources import queries_dir
+from tests.support import ROOT
 
 # Not run on Spark, so not required to transpile:
 # - views/schema.sql is DDL for the DuckDB database file (Spark tables are views of query results;
@@ -16,6 +17,8 @@ from analyzer.resources import queries_dir
 #   (json_valid, json_keys, list comprehensions); on Spark the reader parses the records. Both
 #   then apply the schema's rules with the portable ingest/canonical_columns.sql;
 # - migrations/*.sql upgrade a DuckDB database file;
+# - ingest/importers/*.sql are the platform importers' DuckDB table macros (read_json of an
+#   export file); Spark reads only the canonical formats;
 # - report/redaction.sql defines a DuckDB macro for the report and the review sheet, which are
 #   written from DuckDB (a spark-run's results are opened in DuckDB for the report).
 NOT_ON_SPARK = {
@@ -24,7 +27,8 @@ NOT_ON_SPARK = {
     "report/redaction.sql",
     *(
         p.relative_to(queries_dir()).as_posix()
-        for p in (queries_dir() / "migrations").glob("*.sql")
+        for group in ("migrations", "ingest/importers")
+        for p in (queries_dir() / group).glob("*.sql")
     ),
 }
 
@@ -55,12 +59,18 @@ def test_known_rewrites() -> None:
 
 
 def test_the_schema_rules_live_in_one_query() -> None:
-    """Role aliases, events and reject reasons are written once, in canonical_columns.sql."""
+    """Role aliases, events and reject reasons are written once, in canonical_columns.sql.
+
+    Migrations are left out: they read what earlier releases stored (0004 maps their reasons).
+    """
     holders = [
         p.relative_to(queries_dir()).as_posix()
         for p in queries_dir().rglob("*.sql")
-        if "WHEN role_raw IN" in p.read_text(encoding="utf-8")
-        or "unknown role" in p.read_text(encoding="utf-8")
+        if p.parent.name != "migrations"
+        and (
+            "WHEN role_raw IN" in p.read_text(encoding="utf-8")
+            or "unknown role" in p.read_text(encoding="utf-8")
+        )
     ]
     assert holders == ["ingest/canonical_columns.sql"]
 
@@ -73,6 +83,24 @@ def test_spark_commands_have_help() -> None:
     for command in ("spark-run", "export-canonical"):
         result = CliRunner().invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.stdout, command
+
+
+def test_the_dedupe_rule_lives_in_one_query() -> None:
+    """Both engines dedupe with ingest/duplicates.sql; no module writes the rule again."""
+    package = ROOT / "analyzer"
+    rule = re.compile(r"PARTITION BY conversation_id, message_id", re.I)
+    holders = [
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if rule.search(p.read_text(encoding="utf-8"))
+    ]
+    assert holders == []
+    sql = [
+        p.relative_to(queries_dir()).as_posix()
+        for p in queries_dir().rglob("*.sql")
+        if rule.search(p.read_text(encoding="utf-8"))
+    ]
+    assert "ingest/duplicates.sql" in sql
 
 
 def test_shared_ctes_become_parts_computed_once() -> None:

@@ -10,7 +10,7 @@ import analyzer.ingest.registry as registry
 INGEST = Path(registry.__file__).resolve().parent
 IMPORTERS = sorted(
     p
-    for p in INGEST.glob("*.py")
+    for p in (INGEST / "importers").glob("*.py")
     if "FORMAT = Format(" in p.read_text(encoding="utf-8")
     or "FORMATS = (" in p.read_text(encoding="utf-8")
 )

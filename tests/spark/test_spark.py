@@ -167,6 +167,8 @@ def test_bad_records_are_rejected_with_the_loaders_reasons(spark: Any) -> None:
     got = spark.sql("SELECT record_no, reason FROM rejects ORDER BY record_no").collect()
     want = db.con.execute("SELECT record_no, reason FROM rejects ORDER BY record_no").fetchall()
     assert [tuple(r) for r in got] == want
+    codes = "SELECT record_no, reject_code FROM rejects ORDER BY record_no"
+    assert [tuple(r) for r in spark.sql(codes).collect()] == db.con.execute(codes).fetchall()
     ids = {
         tuple(r)
         for r in spark.sql(

@@ -1,31 +1,11 @@
-"""Amazon Connect chat transcripts (S3 / GetTranscript) and the Contact Lens chat output that
-wraps the same `Transcript` list.
+-- name: connect
+-- description: Amazon Connect chat transcripts (S3 / GetTranscript) and Contact Lens chat output (which wraps the same Transcript list) as canonical records, as DuckDB table macros that analyzer.ingest.importers.connect defines and calls over the load's `documents` of format `fmt` (every Connect file is read once, then all are built in one statement): connect_shape(fmt) is one row per file (source_file; has a Transcript list; has InitialContactId, ContactId or CustomerMetadata.ContactId); connect_records(fmt) is the rows for `staged` in the column order of platform.INSERT. conversation_id is InitialContactId (stable across transfers), else ContactId, else the Contact Lens CustomerMetadata.ContactId. ParticipantRole CUSTOMER is customer, AGENT and SUPERVISOR agent, CUSTOM_BOT bot, SYSTEM system (bot when its DisplayName is BOT). EVENT items: an agent's participant.joined / left are agent_joined / agent_left, transfer.succeeded transfer, transfer.failed transfer_failed, chat.ended conversation_ended, other events 'other'; typing, read and delivered receipts are dropped.
+-- params:
+CREATE OR REPLACE TEMP MACRO connect_documents(fmt) AS TABLE
+SELECT source_file, CAST(doc AS JSON) AS d FROM documents WHERE source_format = fmt;
 
-conversation_id is InitialContactId (stable across transfers), else ContactId, else the Contact
-Lens `CustomerMetadata.ContactId`. ParticipantRole CUSTOMER -> customer, AGENT and SUPERVISOR ->
-agent, CUSTOM_BOT -> bot, SYSTEM -> system (bot when its DisplayName is BOT). EVENT items:
-participant.joined / left of an agent -> agent_joined / agent_left, transfer.succeeded ->
-transfer, transfer.failed -> transfer_failed, chat.ended -> conversation_ended, other events ->
-other; typing, read and delivered receipts are dropped.
-"""
-
-from __future__ import annotations
-
-from pathlib import Path
-
-import duckdb
-
-from analyzer.config import Config
-from analyzer.ingest import platform
-from analyzer.ingest.base import Format
-
-NAME = "connect"
-
-# The documents of every Connect file of the load (each file is read once, by `stage`).
-_DOCS = "SELECT source_file, CAST(doc AS JSON) AS d FROM documents WHERE source_format = $fmt"
-
-_ITEMS = f"""
-WITH doc AS ({_DOCS}),
+CREATE OR REPLACE TEMP MACRO connect_items(fmt) AS TABLE
+WITH doc AS (SELECT * FROM connect_documents(fmt)),
 contact AS (
     SELECT source_file, coalesce(d ->> 'InitialContactId', d ->> 'ContactId',
                     d -> 'CustomerMetadata' ->> 'ContactId') AS conv_id,
@@ -33,35 +13,32 @@ contact AS (
            json_extract(d, '$.Transcript[*]') AS l,
            -- roles and names of the participants, for items that do not repeat them
            map_from_entries([
-               {{'key': p ->> 'ParticipantId',
-                 'value': {{'role': p ->> 'ParticipantRole', 'name': p ->> 'DisplayName'}}}}
+               {'key': p ->> 'ParticipantId',
+                 'value': {'role': p ->> 'ParticipantRole', 'name': p ->> 'DisplayName'}}
                FOR p IN coalesce(json_extract(d, '$.Participants[*]'), [])
                IF (p ->> 'ParticipantId') IS NOT NULL AND (p ->> 'ParticipantRole') IS NOT NULL
            ]) AS people
     FROM doc
 )
 SELECT source_file, conv_id, channel, people, unnest(l) AS t, generate_subscripts(l, 1) AS rec
-FROM contact
-"""
+FROM contact;
 
-_SHAPE = f"""
-WITH doc AS ({_DOCS})
+CREATE OR REPLACE TEMP MACRO connect_shape(fmt) AS TABLE
+WITH doc AS (SELECT * FROM connect_documents(fmt))
 SELECT source_file, json_type(d -> 'Transcript') = 'ARRAY',
        coalesce(d ->> 'InitialContactId', d ->> 'ContactId',
                 d -> 'CustomerMetadata' ->> 'ContactId') IS NOT NULL
-FROM doc
-"""
+FROM doc;
 
-_STAGE = f"""
-{platform.INSERT}
-WITH items AS ({_ITEMS}),
+CREATE OR REPLACE TEMP MACRO connect_records(fmt) AS TABLE
+WITH items AS (SELECT * FROM connect_items(fmt)),
 f AS (
     SELECT *,
         upper(coalesce(t ->> 'ParticipantRole', people[t ->> 'ParticipantId'].role)) AS prole,
         coalesce(t ->> 'DisplayName', people[t ->> 'ParticipantId'].name) AS display_name,
         upper(t ->> 'Type') AS typ,
         lower(t ->> 'ContentType') AS ctype,
-        regexp_extract(lower(t ->> 'ContentType'), 'connect\\.event\\.(.*)$', 1) AS ev
+        regexp_extract(lower(t ->> 'ContentType'), 'connect\.event\.(.*)$', 1) AS ev
     FROM items
 ),
 m AS (
@@ -94,7 +71,7 @@ m AS (
     WHERE coalesce(ev, '') NOT IN ('typing', 'message.delivered', 'message.read')
       AND ctype NOT LIKE '%connect.event.typing%'
 )
-SELECT source_file, $fmt, rec,
+SELECT source_file, fmt, rec,
     json_object(
         'conversation_id', conv_id,
         'message_id', coalesce(nullif(t ->> 'Id', ''), conv_id || ':' || rec),
@@ -113,29 +90,4 @@ SELECT source_file, $fmt, rec,
     CASE WHEN json_type(t) <> 'OBJECT' THEN 'transcript item is not a JSON object' END,
     false
 FROM m
-ORDER BY source_file, rec
-"""
-
-
-def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
-    platform.stage_document(con, path, NAME)
-
-
-def finish(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    fields = ["Transcript", "InitialContactId or ContactId"]
-    platform.finish_documents(con, NAME, _SHAPE, fields, _STAGE)
-
-
-def sniff(path: Path, head: bytes) -> bool:
-    return platform.head_starts(head, "{") and platform.head_has(
-        head, platform.key("Transcript"), r"ParticipantRole|AbsoluteTime"
-    )
-
-
-FORMAT = Format(
-    NAME,
-    "Amazon Connect chat transcript or Contact Lens chat output",
-    stage,
-    sniff,
-    finish=finish,
-)
+ORDER BY source_file, rec;

@@ -1,41 +1,33 @@
-"""Microsoft Bot Framework `.transcript` files: a JSON array of Activity objects.
+-- name: botframework
+-- description: Bot Framework transcripts (a JSON array of Activities, {"activities": [...]}, or one activity per file) as canonical records, as DuckDB table macros that analyzer.ingest.importers.botframework (and copilot_dataverse, whose rows hold Bot Framework activities) defines and calls: botframework_shape(file) is one row of booleans (activities found, one has a type, one has conversation.id); botframework_file_activities(file) is the file's activities as the temp table `activities` holds them (conv_id, rec: the record number, a: the activity, outcome: the platform's outcome or NULL); botframework_records(file, fmt) is the rows for `staged`, in the column order of platform.INSERT, of the activities in `activities`. Messages are customer or bot messages by from.role; handoff and handoff.initiate are handoff_initiated (their value the handoff context), handoff.status accepted / failed / completed, an UnknownIntent trace bot_fallback, endOfConversation conversation_ended, others 'other'; a recogniser's trace puts its intent on the customer message it replies to. The mapping in full: the module's docstring.
+-- params:
+-- The working table the records are built from (filled by the importer before each call).
+CREATE TEMP TABLE IF NOT EXISTS activities (conv_id VARCHAR, rec BIGINT, a JSON, outcome VARCHAR);
 
-Also read: `{"activities": [...]}` (a transcript store page) and a single Activity object (one
-blob of the Azure Blob transcript store). Every activity becomes one record:
+CREATE OR REPLACE TEMP MACRO botframework_activities(file) AS TABLE
+WITH doc AS (SELECT json AS d FROM read_json(file, format = 'unstructured', records = false, columns = {'json': 'JSON'}, maximum_object_size = 268435456)),
+items AS (
+    SELECT CASE
+        WHEN json_type(d) = 'ARRAY' THEN json_extract(d, '$[*]')
+        WHEN json_type(d -> 'activities') = 'ARRAY' THEN json_extract(d, '$.activities[*]')
+        ELSE [d]
+    END AS l FROM doc
+)
+SELECT unnest(l) AS a, generate_subscripts(l, 1) AS rec FROM items;
 
-* `message` -> message; `from.role` user -> customer, bot -> bot (another role passes through);
-* event `handoff.initiate` (and activity type `handoff`) -> handoff_initiated, its `value` is the
-  handoff context; the attached `Transcript` is a second copy of earlier turns and is not loaded;
-* event `handoff.status` -> handoff_accepted / handoff_failed / handoff_completed by value.state;
-* trace `UnknownIntent` -> bot_fallback; `endOfConversation` -> conversation_ended;
-* conversationUpdate, typing, other events and traces -> other (kept, never customer-visible).
+CREATE OR REPLACE TEMP MACRO botframework_shape(file) AS TABLE
+WITH x AS (SELECT * FROM botframework_activities(file))
+SELECT count(*) > 0,
+       bool_or((a ->> 'type') IS NOT NULL),
+       bool_or((a -> 'conversation' ->> 'id') IS NOT NULL)
+FROM x;
 
-Copilot Studio's Dataverse rows hold the same activities; copilot_dataverse.py reuses
-`activity_records` with its own conversation ids and outcomes.
-"""
+CREATE OR REPLACE TEMP MACRO botframework_file_activities(file) AS TABLE
+SELECT a -> 'conversation' ->> 'id' AS conv_id, rec, a, CAST(NULL AS VARCHAR) AS outcome
+FROM botframework_activities(file);
 
-from __future__ import annotations
-
-from pathlib import Path
-
-import duckdb
-
-from analyzer.config import Config
-from analyzer.ingest import platform
-from analyzer.ingest.base import Format
-
-NAME = "botframework"
-
-
-def activity_records(acts: str) -> str:
-    """INSERT INTO staged the canonical records of `acts`.
-
-    `acts` is a relation with columns conv_id (VARCHAR), rec (BIGINT, the record number in the
-    file), a (JSON, one activity) and outcome (VARCHAR, the platform's outcome or NULL).
-    """
-    return f"""
-{platform.INSERT}
-WITH acts AS ({acts}),
+CREATE OR REPLACE TEMP MACRO botframework_records(file, fmt) AS TABLE
+WITH acts AS (SELECT * FROM activities),
 f AS (
     SELECT conv_id, rec, a, outcome,
            json_type(a) = 'OBJECT' AS is_object,
@@ -83,7 +75,7 @@ intents AS (
     FROM m WHERE typ = 'trace' AND trace_intent IS NOT NULL AND reply_to IS NOT NULL
     GROUP BY ALL
 )
-SELECT $file, $fmt, m.rec,
+SELECT file, fmt, m.rec,
     json_object(
         'conversation_id', m.conv_id,
         'message_id', coalesce(m.aid, m.conv_id || ':' || m.rec),
@@ -107,57 +99,10 @@ SELECT $file, $fmt, m.rec,
             'customer_id', CASE WHEN m.role = 'customer' THEN m.a -> 'from' ->> 'id' END),
         -- the Transcript attachment of handoff.initiate repeats earlier turns: not kept twice
         'source_record', CASE WHEN m.event = 'handoff_initiated'
-                              THEN json_merge_patch(m.a, '{{"attachments": null}}') ELSE m.a END
+                              THEN json_merge_patch(m.a, '{"attachments": null}') ELSE m.a END
     ),
     CASE WHEN NOT m.is_object THEN 'activity is not a JSON object' END,
     false
 FROM m
 LEFT JOIN intents i ON m.typ = 'message' AND i.conv_id = m.conv_id AND i.reply_to = m.aid
-ORDER BY m.rec
-"""
-
-
-# The activities of the document: an array, {"activities": [...]}, or one activity object.
-_ACTIVITIES = f"""
-WITH doc AS (SELECT json AS d FROM {platform.DOC}),
-items AS (
-    SELECT CASE
-        WHEN json_type(d) = 'ARRAY' THEN json_extract(d, '$[*]')
-        WHEN json_type(d -> 'activities') = 'ARRAY' THEN json_extract(d, '$.activities[*]')
-        ELSE [d]
-    END AS l FROM doc
-)
-SELECT unnest(l) AS a, generate_subscripts(l, 1) AS rec FROM items
-"""
-
-_SHAPE = f"""
-WITH x AS ({_ACTIVITIES})
-SELECT count(*) > 0,
-       bool_or((a ->> 'type') IS NOT NULL),
-       bool_or((a -> 'conversation' ->> 'id') IS NOT NULL)
-FROM x
-"""
-
-
-def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
-    fields = ["activities (none found)", "type", "conversation.id"]
-    platform.require(con, path, NAME, _SHAPE, fields)
-    acts = (
-        "SELECT a -> 'conversation' ->> 'id' AS conv_id, rec, a, NULL AS outcome"
-        f" FROM ({_ACTIVITIES})"
-    )
-    platform.run_stage(con, path, NAME, activity_records(acts))
-
-
-def sniff(path: Path, head: bytes) -> bool:
-    activity = platform.head_has(
-        head,
-        platform.key("conversation"),
-        platform.key("from"),
-        r'"type"\s*:\s*"(message|event|trace|conversationUpdate|typing|'
-        r'endOfConversation|handoff)"',
-    )
-    return activity and (platform.head_starts(head, "[") or platform.head_starts(head, "{"))
-
-
-FORMAT = Format(NAME, "Bot Framework .transcript (JSON array of Activities)", stage, sniff)
+ORDER BY m.rec;

@@ -1,36 +1,11 @@
-"""Dialogflow CX interaction logs exported from BigQuery: one JSON row per turn (JSON Lines).
+-- name: dialogflow_cx
+-- description: Dialogflow CX interaction logs exported from BigQuery (one JSON row per turn) as canonical records, as DuckDB table macros that analyzer.ingest.importers.dialogflow_cx defines and calls over the load's `documents` lines of format `fmt` (every file is read once, then all are built in one statement): dialogflow_cx_shape(fmt) is one row per file (source_file; has a JSON row; has conversation_name; has response); dialogflow_cx_records(fmt) is the rows for `staged` in the column order of platform.INSERT. Each turn gives the customer's words with the matched intent, a handoff_requested record when the turn signals say the customer asked for a live agent, a bot_fallback record for a NO_MATCH, then one record per response message (text and output audio text as bot messages, liveAgentHandoff and telephonyTransferCall as handoff_initiated, endInteraction as conversation_ended, others as 'other'), all at the turn's request_time in the turn's order; a line that is not a JSON object is staged as it is, to be rejected. The mapping in full: the module's docstring.
+-- params:
+CREATE OR REPLACE TEMP MACRO dialogflow_cx_lines(fmt) AS TABLE
+SELECT source_file, line_no, doc, CASE WHEN json_type(j) = 'OBJECT' THEN j END AS r
+    FROM (SELECT *, try_cast(doc AS JSON) AS j FROM documents WHERE source_format = fmt);
 
-The row fields are those of the interaction-logging table: conversation_name (the session's
-resource name; its last segment is the conversation id), turn_position, request_time,
-language_code, request and response (a DetectIntentRequest / DetectIntentResponse, as JSON or as
-a JSON string), conversation_signals, derived_data.
-
-Each turn gives: the customer's words (request.queryInput.text.text, else the speech transcript
-or the DTMF digits) with the matched intent; a handoff_requested record when the turn signals say
-the customer asked for a live agent (turnSignals.userEscalated); a bot_fallback record for a
-NO_MATCH; then one record per response message: text and output-audio text -> bot message,
-liveAgentHandoff -> handoff_initiated (its metadata is the handoff context, its queue or skill the
-queue), telephonyTransferCall -> handoff_initiated (queue: the number), endInteraction ->
-conversation_ended, payloads and other messages -> other. Every record of a turn has the turn's
-request_time; records keep the turn's order after it.
-
-Dialogflow holds only the bot's side: what the human agent said is in the contact-centre
-platform's own export.
-"""
-
-from __future__ import annotations
-
-from pathlib import Path
-
-import duckdb
-
-from analyzer.config import Config
-from analyzer.ingest import platform
-from analyzer.ingest.base import Format
-
-NAME = "dialogflow_cx"
-
-_TURNS = f"""
+CREATE OR REPLACE TEMP MACRO dialogflow_cx_turns(fmt) AS TABLE
 SELECT source_file, line_no, doc, r,
        regexp_extract(r ->> 'conversation_name', '[^/]+$') AS conv_id,
        coalesce(r ->> 'turn_position', 'line' || line_no) AS turn,
@@ -40,19 +15,16 @@ SELECT source_file, line_no, doc, r,
        try_cast(r ->> 'request' AS JSON) AS req,
        try_cast(r ->> 'response' AS JSON) -> 'queryResult' AS qr,
        try_cast(r ->> 'conversation_signals' AS JSON) -> 'turnSignals' AS sig
-FROM {platform.LINE_OBJECTS}
-"""
+FROM dialogflow_cx_lines(fmt);
 
-_SHAPE = f"""
+CREATE OR REPLACE TEMP MACRO dialogflow_cx_shape(fmt) AS TABLE
 SELECT source_file, count(r) > 0, bool_or((r ->> 'conversation_name') IS NOT NULL),
        bool_or((r -> 'response') IS NOT NULL)
-FROM {platform.LINE_OBJECTS}
-GROUP BY source_file
-"""
+FROM dialogflow_cx_lines(fmt)
+GROUP BY source_file;
 
-_STAGE = f"""
-{platform.INSERT}
-WITH turns AS ({_TURNS}),
+CREATE OR REPLACE TEMP MACRO dialogflow_cx_records(fmt) AS TABLE
+WITH turns AS (SELECT * FROM dialogflow_cx_turns(fmt)),
 t AS (
     SELECT *,
         qr -> 'match' ->> 'matchType' AS match_type,
@@ -110,7 +82,7 @@ rows AS (
            m
     FROM kinds
 )
-SELECT source_file, $fmt, line_no * 1000 + sub,
+SELECT source_file, fmt, line_no * 1000 + sub,
     CAST(json_object(
         'conversation_id', conv_id,
         'message_id', conv_id || ':' || turn || ':' || sub,
@@ -128,31 +100,5 @@ SELECT source_file, $fmt, line_no * 1000 + sub,
     NULL, false
 FROM rows
 UNION ALL  -- a line that is not a JSON object: staged as it is, and rejected with the reason
-SELECT source_file, $fmt, line_no * 1000, doc, NULL, false
-FROM {platform.LINE_OBJECTS} WHERE r IS NULL
-"""
-
-
-def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
-    platform.stage_lines(con, path, NAME)
-
-
-def finish(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    fields = ["turns (no JSON rows found)", "conversation_name", "response"]
-    platform.finish_documents(con, NAME, _SHAPE, fields, _STAGE)
-
-
-def sniff(path: Path, head: bytes) -> bool:
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
-    return platform.head_starts(first, "{") and platform.head_has(
-        first, platform.key("conversation_name"), platform.key("turn_position")
-    )
-
-
-FORMAT = Format(
-    NAME,
-    "Dialogflow CX interaction logs exported from BigQuery (JSON Lines)",
-    stage,
-    sniff,
-    finish=finish,
-)
+SELECT source_file, fmt, line_no * 1000, doc, NULL, false
+FROM dialogflow_cx_lines(fmt) WHERE r IS NULL;

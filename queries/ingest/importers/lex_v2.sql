@@ -1,40 +1,17 @@
-"""Amazon Lex V2 conversation logs: one JSON object per utterance (JSON Lines), as delivered to
-CloudWatch Logs; a CloudWatch export to S3, whose lines start with a time stamp, is read too.
+-- name: lex_v2
+-- description: Amazon Lex V2 conversation logs (one JSON object per utterance, as delivered to CloudWatch Logs or exported to S3) as canonical records, as DuckDB table macros that analyzer.ingest.importers.lex_v2 defines and calls over the load's `documents` lines of format `fmt` (every file is read once, then all are built in one statement): lex_v2_shape(fmt) is one row per file (source_file; has a JSON record; has sessionId; has sessionState); lex_v2_records(fmt, transfer_intents) is the rows for `staged` in the column order of platform.INSERT. sessionId is the conversation; each utterance gives a customer message with its intent, a bot_fallback record when it was missed, then one bot record per message; an intent in `transfer_intents` that is fulfilled (or closed) is handoff_initiated, with the session attributes as the handoff context, and handoff_failed when it failed; a line that is not a JSON object is staged as it is, to be rejected. The mapping in full: the module's docstring.
+-- params:
+CREATE OR REPLACE TEMP MACRO lex_v2_lines(fmt) AS TABLE
+SELECT source_file, line_no, doc, CASE WHEN json_type(j) = 'OBJECT' THEN j END AS r
+    FROM (SELECT *, try_cast(doc AS JSON) AS j FROM documents WHERE source_format = fmt);
 
-sessionId -> conversation_id. Each utterance gives a customer message (inputTranscript, with the
-intent of the first interpretation, else of the session state), a bot_fallback record when the
-utterance was missed (missedUtterance, or the FallbackIntent), then one bot record per entry of
-`messages` at the same time: PlainText, SSML (tags removed) and ImageResponseCard (its title)
-are messages, a CustomPayload is `other`.
-
-Lex has no handoff event: an intent named in `[importers.lex_v2] transfer_intents` that reaches
-Fulfilled or ReadyForFulfillment, or whose dialog action is Close, is handoff_initiated (the
-session attributes, which the contact flow reads, are the handoff context); the same intent in
-state Failed is handoff_failed. channel: the channel integration's platform when the request
-attributes name one, else voice (Speech, DTMF) or chat (Text).
-"""
-
-from __future__ import annotations
-
-from pathlib import Path
-
-import duckdb
-
-from analyzer.config import Config
-from analyzer.ingest import platform
-from analyzer.ingest.base import Format
-
-NAME = "lex_v2"
-
-_SHAPE = f"""
+CREATE OR REPLACE TEMP MACRO lex_v2_shape(fmt) AS TABLE
 SELECT source_file, count(r) > 0, bool_or((r ->> 'sessionId') IS NOT NULL),
        bool_or((r -> 'sessionState') IS NOT NULL)
-FROM {platform.LINE_OBJECTS}
-GROUP BY source_file
-"""
+FROM lex_v2_lines(fmt)
+GROUP BY source_file;
 
-_STAGE = f"""
-{platform.INSERT}
+CREATE OR REPLACE TEMP MACRO lex_v2_records(fmt, transfer_intents) AS TABLE
 WITH u AS (
     SELECT source_file, line_no, r,
         r ->> 'sessionId' AS conv_id,
@@ -57,7 +34,7 @@ WITH u AS (
             'intent_state', r -> 'sessionState' -> 'intent' ->> 'state',
             'dialog_action', r -> 'sessionState' -> 'dialogAction' ->> 'type'
         ) AS meta
-    FROM {platform.LINE_OBJECTS}
+    FROM lex_v2_lines(fmt)
     WHERE r IS NOT NULL
 ),
 replies AS (
@@ -96,15 +73,15 @@ rows AS (
                 ELSE 'handoff_initiated' END,
            NULL, NULL,
            CASE WHEN json_type(r -> 'sessionState' -> 'sessionAttributes') = 'OBJECT'
-                     AND CAST(r -> 'sessionState' -> 'sessionAttributes' AS VARCHAR) <> '{{}}'
+                     AND CAST(r -> 'sessionState' -> 'sessionAttributes' AS VARCHAR) <> '{}'
                 THEN CAST(r -> 'sessionState' -> 'sessionAttributes' AS VARCHAR) END,
            r -> 'sessionState'
     FROM u
-    WHERE list_contains($transfer_intents, s_intent ->> 'name')
+    WHERE list_contains(transfer_intents, s_intent ->> 'name')
       AND ((s_intent ->> 'state') IN ('Fulfilled', 'ReadyForFulfillment', 'Failed')
            OR action = 'Close')
 )
-SELECT source_file, $fmt, line_no * 1000 + sub,
+SELECT source_file, fmt, line_no * 1000 + sub,
     CAST(json_object(
         'conversation_id', conv_id,
         'message_id', req_id || CASE WHEN sub > 0 THEN ':' || sub ELSE '' END,
@@ -121,38 +98,5 @@ SELECT source_file, $fmt, line_no * 1000 + sub,
     NULL, false
 FROM rows
 UNION ALL  -- a line that is not a JSON object: staged as it is, and rejected with the reason
-SELECT source_file, $fmt, line_no * 1000, doc, NULL, false
-FROM {platform.LINE_OBJECTS} WHERE r IS NULL
-"""
-
-
-def transfer_intents(config: Config) -> list[str]:
-    return config.importer("lex_v2").strings("transfer_intents")
-
-
-def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
-    platform.stage_lines(con, path, NAME)
-
-
-def finish(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    fields = ["utterances (no JSON records found)", "sessionId", "sessionState"]
-    params = {"transfer_intents": transfer_intents(config)}
-    platform.finish_documents(con, NAME, _SHAPE, fields, _STAGE, params)
-
-
-def sniff(path: Path, head: bytes) -> bool:
-    return platform.head_has(
-        head,
-        platform.key("sessionId"),
-        platform.key("sessionState"),
-        platform.key("inputTranscript") + "|" + platform.key("interpretations"),
-    ) and not platform.head_has(head, platform.key("Transcript"))
-
-
-FORMAT = Format(
-    NAME,
-    "Amazon Lex V2 conversation logs (JSON Lines, or a CloudWatch export)",
-    stage,
-    sniff,
-    finish=finish,
-)
+SELECT source_file, fmt, line_no * 1000, doc, NULL, false
+FROM lex_v2_lines(fmt) WHERE r IS NULL;

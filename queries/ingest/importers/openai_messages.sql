@@ -1,30 +1,8 @@
-"""OpenAI-style chat messages of an LLM agent: system / user / assistant (with `tool_calls`) /
-tool, as in τ-bench trajectories and chat-completions logs.
-
-Read: a JSON array of conversations (`{"messages": [...]}` or `{"traj": [...]}`, with optional
-`conversation_id`/`id`, `task_id`, `trial`, `reward`), one such object, or one bare message list.
-The messages carry no times: records keep the file's order (timestamp null, timestamp_optional).
-
-user -> customer message, assistant -> bot message, system and tool -> system `other` (not seen by
-the customer). Each assistant tool call is a record of its own; a call of a tool named in
-`[importers.openai_messages] handoff_tools` is handoff_initiated, its `summary` argument (else all
-arguments) the handoff context; other calls are `other`.
-"""
-
-from __future__ import annotations
-
-from pathlib import Path
-
-import duckdb
-
-from analyzer.config import Config
-from analyzer.ingest import platform
-from analyzer.ingest.base import Format
-
-NAME = "openai_messages"
-
-_CONVS = f"""
-WITH docs AS (SELECT row_number() OVER () AS doc_no, json AS d FROM {platform.DOC}),
+-- name: openai_messages
+-- description: OpenAI-style chat messages of an LLM agent (a list of conversations with `messages` or τ-bench `traj`, one such object, or one bare message list) as canonical records, as DuckDB table macros that analyzer.ingest.importers.openai_messages defines and calls: openai_messages_shape(file) is one row of booleans (conversations found, each has a message list, every message has a role); openai_messages_records(file, fmt, stem, tools) is the rows for `staged` in the column order of platform.INSERT. Messages carry no times (timestamp null, the file's order kept). user is a customer message, assistant a bot message, system and tool a system 'other'; each assistant tool call is a record of its own, handoff_initiated (with its summary argument, else all arguments, as the handoff context) for a tool in `tools`, else 'other'. A conversation without an id is named `stem`:n.
+-- params:
+CREATE OR REPLACE TEMP MACRO openai_messages_conversations(file) AS TABLE
+WITH docs AS (SELECT row_number() OVER () AS doc_no, json AS d FROM read_json(file, format = 'unstructured', records = false, columns = {'json': 'JSON'}, maximum_object_size = 268435456)),
 -- a list of conversations, one conversation object, or one bare list of messages
 lists AS (
     SELECT doc_no, CASE
@@ -41,19 +19,16 @@ convs AS (
 SELECT row_number() OVER (ORDER BY doc_no, conv_no) AS i, c,
        CASE WHEN json_type(c -> 'messages') = 'ARRAY' THEN json_extract(c, '$.messages[*]')
             WHEN json_type(c -> 'traj') = 'ARRAY' THEN json_extract(c, '$.traj[*]') END AS msgs
-FROM convs
-"""
+FROM convs;
 
-_SHAPE = f"""
-WITH x AS ({_CONVS})
+CREATE OR REPLACE TEMP MACRO openai_messages_shape(file) AS TABLE
+WITH x AS (SELECT * FROM openai_messages_conversations(file))
 SELECT count(*) > 0, bool_and(msgs IS NOT NULL),
        bool_and(coalesce(list_bool_and([(m ->> 'role') IS NOT NULL FOR m IN msgs]), true))
-FROM x
-"""
+FROM x;
 
-_STAGE = f"""
-{platform.INSERT}
-WITH convs AS ({_CONVS}),
+CREATE OR REPLACE TEMP MACRO openai_messages_records(file, fmt, stem, tools) AS TABLE
+WITH convs AS (SELECT * FROM openai_messages_conversations(file)),
 named AS (
     SELECT i, msgs,
         coalesce(
@@ -61,7 +36,7 @@ named AS (
             CASE WHEN (c ->> 'task_id') IS NOT NULL
                  THEN 'task-' || (c ->> 'task_id')
                       || coalesce('-trial-' || (c ->> 'trial'), '') END,
-            $stem || ':' || i
+            stem || ':' || i
         ) AS conv_id,
         json_object('task_id', c -> 'task_id', 'trial', c -> 'trial', 'reward', c -> 'reward')
             AS conv_meta
@@ -71,7 +46,7 @@ msgs AS (
     SELECT i, conv_id, conv_meta, unnest(msgs) AS m, generate_subscripts(msgs, 1) AS k FROM named
 ),
 said AS (  -- the message itself, unless it is an assistant turn holding only tool calls
-    SELECT $file, $fmt, i * 1000000 + k * 100,
+    SELECT file, fmt, i * 1000000 + k * 100,
         json_object(
             'conversation_id', conv_id,
             'message_id', conv_id || ':' || k,
@@ -106,15 +81,15 @@ called AS (
 )
 SELECT * FROM said
 UNION ALL
-SELECT $file, $fmt, i * 1000000 + k * 100 + j,
+SELECT file, fmt, i * 1000000 + k * 100 + j,
     json_object(
         'conversation_id', conv_id,
         'message_id', conv_id || ':' || k || ':' || coalesce(tc ->> 'id', CAST(j AS VARCHAR)),
         'timestamp', NULL,
         'role', 'bot',
         'text', NULL,
-        'event', CASE WHEN list_contains($tools, tool) THEN 'handoff_initiated' ELSE 'other' END,
-        'handoff_context', CASE WHEN list_contains($tools, tool)
+        'event', CASE WHEN list_contains(tools, tool) THEN 'handoff_initiated' ELSE 'other' END,
+        'handoff_context', CASE WHEN list_contains(tools, tool)
             THEN coalesce(args ->> 'summary', tc -> 'function' ->> 'arguments') END,
         'metadata', json_merge_patch(conv_meta, json_object(
             'tool', tool, 'arguments', coalesce(args, tc -> 'function' -> 'arguments'))),
@@ -122,32 +97,5 @@ SELECT $file, $fmt, i * 1000000 + k * 100 + j,
     ),
     NULL,
     true
-FROM called
-"""
+FROM called;
 
-
-def handoff_tools(config: Config) -> list[str]:
-    return config.importer("openai_messages").strings("handoff_tools")
-
-
-def stage(con: duckdb.DuckDBPyConnection, path: Path, config: Config) -> None:
-    platform.require(
-        con,
-        path,
-        NAME,
-        _SHAPE,
-        ["conversations (none found)", "messages or traj", "messages[].role"],
-    )
-    stem = path.name.split(".")[0]
-    platform.run_stage(con, path, NAME, _STAGE, {"tools": handoff_tools(config), "stem": stem})
-
-
-def sniff(path: Path, head: bytes) -> bool:
-    return platform.head_has(
-        head,
-        r'"(traj|messages)"\s*:\s*\[|^\s*\[\s*\{\s*"role"',
-        r'"role"\s*:\s*"(system|user|assistant|tool)"',
-    )
-
-
-FORMAT = Format(NAME, "OpenAI-style chat messages with tool calls (e.g. τ-bench)", stage, sniff)
