@@ -194,11 +194,24 @@ def _record(engine: DuckDBEngine, config: Config) -> None:
     )
 
 
+def _literal(value: str) -> str:
+    """A SQL string literal (quotes doubled: DuckDB's strings know no other escape)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _refresh_scope(engine: DuckDBEngine, config: Config) -> None:
     con = engine.con
     params = config.sql_params()
     stats = statistic_queries()
-    in_scope = f"SEMI JOIN {SCOPE} USING (conversation_id)"
+    # The scope's smallest and largest ids bound every read of a stored table as constants, so
+    # DuckDB skips the row groups outside them (a week's new conversations are the newest rows)
+    # instead of reading every row's text before the join drops it.
+    row = con.execute(f"SELECT min(conversation_id), max(conversation_id) FROM {SCOPE}").fetchone()
+    lo, hi = (_literal(str(v)) for v in (row or ("", "")))
+    in_scope = (
+        f"WHERE conversation_id BETWEEN {lo} AND {hi} "
+        f"AND conversation_id IN (SELECT conversation_id FROM {SCOPE})"
+    )
     # Before: each statistic's contribution from the scope's rows as they are stored now.
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW turns AS SELECT * FROM {_stored(engine, 'turns')} {in_scope}"
@@ -218,7 +231,7 @@ def _refresh_scope(engine: DuckDBEngine, config: Config) -> None:
     con.execute("DROP VIEW events")
     for table in STORED:
         stored = _stored(engine, table)
-        con.execute(f"DELETE FROM {stored} WHERE conversation_id IN (SELECT * FROM {SCOPE})")
+        con.execute(f"DELETE FROM {stored} {in_scope}")
         con.execute(f"INSERT INTO {stored} BY NAME SELECT * FROM temp.main.{table}")
         con.execute(f"DROP TABLE temp.main.{table}")
 

@@ -1,6 +1,6 @@
 -- name: agent_reasked
 -- description: An agent asked for information the customer had already given before the handoff, of any kind: the customer's answer to the agent's question repeats what they told the bot (informative words, as customer_repeated counts them), or the customer answers that they already said it, or the bot had asked about the same thing (a topic word of the agent's question in the bot's question) and the customer answered it, or a configured kind (order number, e-mail, ...) named or answered before the handoff. Asking for something new, or quoting the value back to confirm it, is not a re-ask.
--- params: problem_question_re, rare_word_share, rare_word_conversations, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, offer_question_sentence_re, ask_words, stop_words, min_word_length, repeat_informative_share
+-- params: problem_question_re, offer_question_re, rare_word_share, rare_word_conversations, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, offer_question_sentence_re, ask_words, stop_words, min_word_length, repeat_informative_share
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversation_outcomes
@@ -73,7 +73,8 @@ given AS (
     GROUP BY conversation_id, kind
 ),
 questions AS (
-    SELECT q.conversation_id, q.seq, q.message_id, q.text, a.kind
+    SELECT q.conversation_id, q.seq, q.message_id, q.text, a.kind,
+           regexp_replace(lower(q.text), '[^\p{L}\p{N}@]+', '', 'g') AS squeezed
     FROM asking q
     JOIN kind_asks a ON a.conversation_id = q.conversation_id AND a.seq = q.seq
 ),
@@ -85,7 +86,7 @@ reasks AS (
            row_number() OVER (PARTITION BY q.conversation_id ORDER BY q.seq, q.kind) AS rn
     FROM questions q
     JOIN given g ON g.conversation_id = q.conversation_id AND g.kind = q.kind
-    WHERE strpos(regexp_replace(lower(q.text), '[^\p{L}\p{N}@]+', '', 'g'), g.value) = 0
+    WHERE strpos(q.squeezed, g.value) = 0
 ),
 -- Any kind of information: what the agent's question is about, and what came of it.
 agent_questions AS (
@@ -101,7 +102,7 @@ agent_questions AS (
 replies AS (
     -- the customer's next message after each agent question, before the agent wrote again
     SELECT q.conversation_id, q.seq AS ask_seq, q.message_id, q.text AS ask_text,
-           min(t.seq) AS reply_seq
+           min(t.seq) AS reply_seq, arg_min(t.text, t.seq) AS reply_text
     FROM agent_questions q
     JOIN turns t
       ON t.conversation_id = q.conversation_id AND t.seq > q.seq
@@ -117,16 +118,24 @@ question_sentences AS (
     -- ("would you like me to ...?") taken out, that ask for a value
     SELECT conversation_id, seq, role, sentence
     FROM (
-        SELECT t.conversation_id, t.seq, t.role,
+        SELECT conversation_id, seq, role,
                -- questions end in '?', except in voice transcripts, which have no punctuation
-               unnest(regexp_extract_all(regexp_replace(t.text, $offer_question_sentence_re, ' ', 'g'),
-                                         CASE WHEN strpos(t.text, '?') > 0 THEN '[^.!?\n]*[?]'
-                                              ELSE '[^.!?\n]+' END)) AS sentence
-        FROM turns t
-        JOIN handed h ON h.conversation_id = t.conversation_id
-        WHERE t.is_message
-          AND ((t.role = 'bot' AND t.seq < h.handoff_seq)
-               OR (t.role = 'agent' AND t.seq >= h.first_agent_seq))
+               -- (each branch's pattern is a constant, compiled once, not once per row)
+               unnest(CASE WHEN has_question THEN regexp_extract_all(text, '[^.!?\n]*[?]')
+                           ELSE regexp_extract_all(text, '[^.!?\n]+') END) AS sentence
+        FROM (
+            SELECT t.conversation_id, t.seq, t.role, strpos(t.text, '?') > 0 AS has_question,
+                   -- offer sentences are cut only from a message with an offer in it: the
+                   -- sentence pattern is slow to search, the offer alone fast
+                   CASE WHEN regexp_matches(t.text, $offer_question_re)
+                        THEN regexp_replace(t.text, $offer_question_sentence_re, ' ', 'g')
+                        ELSE t.text END AS text
+            FROM turns t
+            JOIN handed h ON h.conversation_id = t.conversation_id
+            WHERE t.is_message
+              AND ((t.role = 'bot' AND t.seq < h.handoff_seq)
+                   OR (t.role = 'agent' AND t.seq >= h.first_agent_seq))
+        )
     )
     WHERE regexp_matches(sentence, $value_question_re)
 ),
@@ -147,7 +156,9 @@ topic_words AS (
 bot_phase AS (
     SELECT t.conversation_id, t.seq, t.role, t.text,
            lead(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_role,
-           lead(array_length(regexp_extract_all(t.text, '[\p{L}\p{N}]+')))
+           -- words are counted only in the customer's messages: only a customer's reply is read
+           lead(CASE WHEN t.role = 'customer'
+                     THEN array_length(regexp_extract_all(t.text, '[\p{L}\p{N}]+')) END)
                OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_words
     FROM turns t
     JOIN handed h ON h.conversation_id = t.conversation_id
@@ -223,11 +234,10 @@ any_kind AS (
     UNION ALL
     SELECT r.conversation_id, r.ask_seq, r.message_id, 2,
            'agent asked "' || left(r.ask_text, 100) || '" and the customer said they already had: "'
-               || left(c.text, 100) || '"'
+               || left(r.reply_text, 100) || '"'
     FROM replies r
     JOIN specific q ON q.conversation_id = r.conversation_id AND q.seq = r.ask_seq
-    JOIN turns c ON c.conversation_id = r.conversation_id AND c.seq = r.reply_seq
-    WHERE regexp_matches(c.text, $already_said_re)
+    WHERE regexp_matches(r.reply_text, $already_said_re)
     UNION ALL
     -- asked to describe a problem the customer had described to the bot, and the answer
     -- describes it again (a new question about it gets new details, not the same ones)
@@ -263,7 +273,9 @@ all_reasks AS (
     SELECT conversation_id, seq, message_id, priority, detail FROM any_kind_reasks
 ),
 first_reask AS (
-    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY seq, priority) AS rank
+    -- detail breaks ties (two kinds asked in one question), so the same data always gives the
+    -- same flag
+    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY seq, priority, detail) AS rank
     FROM all_reasks
 )
 SELECT conversation_id, 'agent_reasked' AS flag, message_id, detail, CAST(NULL AS DOUBLE) AS score

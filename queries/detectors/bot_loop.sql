@@ -37,24 +37,35 @@ fallbacks AS (
     WHERE is_fallback
     GROUP BY conversation_id
 ),
-bags AS MATERIALIZED (
-    -- each reply's distinct content words (at least min_word_length letters or digits), whole
-    -- and in its first sentence (a menu repeated with a new question after it)
-    SELECT conversation_id, seq,
+looping AS (
+    -- the replies of conversations with enough bot replies to make a loop at all
+    SELECT conversation_id, seq, text
+    FROM bot_phase
+    WHERE text IS NOT NULL
+      AND conversation_id IN (
+          SELECT conversation_id FROM bot_phase GROUP BY conversation_id
+          HAVING count(*) >= $bot_loop_replies)
+),
+text_bags AS MATERIALIZED (
+    -- each distinct reply text's distinct content words (at least min_word_length letters or
+    -- digits), whole and in its first sentence (a menu repeated with a new question after it);
+    -- once per text, since a bot says the same things again and again
+    SELECT text,
            array_distinct(regexp_extract_all(
                lower(text), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS bag,
            array_distinct(regexp_extract_all(
                lower(regexp_extract(text, '^[^.!?\n]+[.!?]*')),
                '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS opening,
            -- the numbers and codes in it: a reply with values another lacks tells something new
-           array_distinct(regexp_extract_all(lower(text), '[\p{L}\p{N}]*[0-9][\p{L}\p{N}:/.-]*'))
-               AS reply_values
-    FROM bot_phase
-    WHERE text IS NOT NULL
-      -- only conversations with enough bot replies to make a loop at all
-      AND conversation_id IN (
-          SELECT conversation_id FROM bot_phase GROUP BY conversation_id
-          HAVING count(*) >= $bot_loop_replies)
+           CASE WHEN regexp_matches(text, '[0-9]')
+                THEN array_distinct(regexp_extract_all(lower(text), '[\p{L}\p{N}]*[0-9][\p{L}\p{N}:/.-]*'))
+                ELSE CAST([] AS VARCHAR[]) END AS reply_values
+    FROM (SELECT DISTINCT text FROM looping)
+),
+bags AS MATERIALIZED (
+    SELECT l.conversation_id, l.seq, b.bag, b.opening, b.reply_values
+    FROM looping l
+    JOIN text_bags b ON b.text = l.text
 ),
 pairs AS (
     -- each pair of replies once: near-identical when their words overlap (Jaccard), or when

@@ -51,22 +51,31 @@ words AS (
                lower(text), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS word
     FROM said
 ),
+stop AS (
+    SELECT unnest($stop_words) AS word
+),
 bags AS (
+    -- stop words by a join: a list lookup per word costs ten times more
     SELECT w.conversation_id, w.seq, array_distinct(array_agg(w.word)) AS bag
     FROM words w
-    WHERE NOT array_contains($stop_words, w.word)
+    LEFT JOIN stop s ON s.word = w.word
+    WHERE s.word IS NULL
     GROUP BY w.conversation_id, w.seq
 ),
 bagged AS MATERIALIZED (
     SELECT s.*, coalesce(b.bag, CAST([] AS VARCHAR[])) AS bag,
            coalesce(array_length(b.bag), 0) AS n,
-           array_length(regexp_split_to_array(trim(s.norm), ' ')) AS words
+           -- norm's words are single-space separated between a leading and a trailing space
+           length(s.norm) - length(replace(s.norm, ' ', '')) - 1 AS words
     FROM said s
     LEFT JOIN bags b ON b.conversation_id = s.conversation_id AND b.seq = s.seq
 ),
 pairs AS (
     SELECT a.conversation_id, b.message_id, b.seq, a.text AS before_text, b.text AS after_text,
-           array_length(array_intersect(a.bag, b.bag)) AS shared,
+           -- a pair with fewer content words than repeat_min_shared_words on a side never
+           -- shares enough, so its bags are not intersected
+           CASE WHEN least(a.n, b.n) >= $repeat_min_shared_words
+                THEN array_length(array_intersect(a.bag, b.bag)) ELSE 0 END AS shared,
            least(a.n, b.n) AS smaller,
            a.words >= $repeat_min_words AND a.n >= 1 AND strpos(b.norm, a.norm) > 0 AS said_again
     FROM bagged a

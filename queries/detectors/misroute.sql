@@ -31,7 +31,8 @@ wrong_team AS (
     WHERE w.role = 'agent' AND w.is_message AND regexp_matches(w.text, $wrong_team_re)
 ),
 evidence AS (
-    SELECT conversation_id, 1 AS priority, seq, message_id,
+    -- next_seq: the agent who took over, for an agent passing the customer on (the first one)
+    SELECT conversation_id, 1 AS priority, seq, CAST(NULL AS BIGINT) AS next_seq, message_id,
            'transferred after an agent joined'
                || CASE WHEN queue IS NOT NULL THEN ' to ' || queue ELSE '' END
                || CASE WHEN join_queue IS NOT NULL THEN ' (from ' || join_queue || ')' ELSE '' END
@@ -40,14 +41,14 @@ evidence AS (
     FROM after_join
     WHERE event = 'transfer' AND seq > joined_seq
     UNION ALL
-    SELECT conversation_id, 2, seq, message_id,
+    SELECT conversation_id, 2, seq, NULL, message_id,
            'queue changed from ' || join_queue || ' to ' || queue || ' after an agent joined'
     FROM after_join
     -- a transfer that failed moved nobody
     WHERE queue IS NOT NULL AND join_queue IS NOT NULL AND queue <> join_queue
       AND seq > joined_seq AND event NOT IN ('transfer_failed', 'handoff_failed')
     UNION ALL
-    SELECT w.conversation_id, 3, w.seq, w.message_id,
+    SELECT w.conversation_id, 3, w.seq, n.seq, w.message_id,
            'agent ' || coalesce(w.participant_id, '') || ' said "' || left(w.text, 120)
                || '" and agent ' || coalesce(n.participant_id, '') || ' took over'
     FROM wrong_team w
@@ -61,7 +62,7 @@ evidence AS (
           AND m.role = 'bot' AND m.is_message
     )
     UNION ALL
-    SELECT c.conversation_id, 4, c.handoff_seq, NULL,
+    SELECT c.conversation_id, 4, c.handoff_seq, NULL, NULL,
            'first routed to ' || c.queue || ' but intent ' || c.intent || ' belongs in ' || r.queue
     FROM conversation_outcomes c
     JOIN (SELECT unnest($routing_intents) AS intent, unnest($routing_queues) AS queue) r
@@ -69,7 +70,7 @@ evidence AS (
     WHERE c.queue IS NOT NULL AND c.queue <> r.queue
 ),
 ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY priority, seq) AS rn
+    SELECT *, row_number() OVER (PARTITION BY conversation_id ORDER BY priority, seq, next_seq, detail) AS rn
     FROM evidence
 )
 SELECT

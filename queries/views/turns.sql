@@ -12,36 +12,62 @@ WITH ordered AS (
         text IS NOT NULL AND trim(text) <> '' AS has_text
     FROM events e
 ),
-classified AS (
+said AS (
+    -- a notice is read sentence by sentence (verbose assistants write several per turn):
+    -- questions and offers ("shall I connect you?", "if you like I can pass you to a
+    -- colleague") are taken out first, so a notice in another sentence still counts. Each regex
+    -- runs only on the messages it can apply to (CASE, unlike AND, skips the rest), and the
+    -- sentences are cut once for both lists.
     SELECT
-        o.*,
-        -- a notice is read sentence by sentence (verbose assistants write several per turn):
-        -- questions and offers ("shall I connect you?", "if you like I can pass you to a
-        -- colleague") are taken out first, so a notice in another sentence still counts
-        CASE WHEN has_text AND role IN ('bot', 'system') AND regexp_matches(text, $transfer_notice_re)
-             THEN regexp_matches(regexp_replace(regexp_replace(text, '[^.!?\n]*[?]', ' ', 'g'),
-                                                $transfer_offer_sentence_re, ' ', 'g'),
-                                 $transfer_notice_re)
+        conversation_id, seq, role, is_message,
+        CASE WHEN has_text AND role IN ('bot', 'system') THEN regexp_matches(text, $transfer_notice_re)
+             ELSE false END AS may_notice,
+        CASE WHEN has_text AND role IN ('bot', 'system') THEN regexp_matches(text, $transfer_hint_re)
+             ELSE false END AS may_hint,
+        text
+    FROM ordered
+),
+stripped AS (
+    SELECT conversation_id, seq, role, is_message, may_notice, may_hint,
+           CASE WHEN may_notice OR may_hint
+                THEN regexp_replace(regexp_replace(text, '[^.!?\n]*[?]', ' ', 'g'),
+                                    $transfer_offer_sentence_re, ' ', 'g') END AS statements
+    FROM said
+),
+marks AS (
+    -- the conversation-wide positions, over the keys alone (a window sorts every column it
+    -- carries, and the text is the widest)
+    SELECT
+        conversation_id, seq, role, is_message,
+        CASE WHEN may_notice THEN regexp_matches(statements, $transfer_notice_re)
              ELSE false END AS says_notice,
-        CASE WHEN has_text AND role IN ('bot', 'system') AND regexp_matches(text, $transfer_hint_re)
-             THEN regexp_matches(regexp_replace(regexp_replace(text, '[^.!?\n]*[?]', ' ', 'g'),
-                                                $transfer_offer_sentence_re, ' ', 'g'),
-                                 $transfer_hint_re)
+        CASE WHEN may_hint THEN regexp_matches(statements, $transfer_hint_re)
              ELSE false END AS says_hint,
         min(CASE WHEN role = 'agent' AND is_message THEN seq END)
             OVER (PARTITION BY conversation_id) AS agent_from_seq,
         min(CASE WHEN role = 'customer' AND is_message THEN seq END) OVER (
             PARTITION BY conversation_id ORDER BY seq
             ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_customer_seq
-    FROM ordered o
+    FROM stripped
 ),
 placed AS (
     SELECT
-        c.*,
+        m.*,
         -- the bot's last message before the first agent message (or before the log ends)
         max(CASE WHEN role = 'bot' AND is_message AND seq < coalesce(agent_from_seq, seq + 1)
                  THEN seq END) OVER (PARTITION BY conversation_id) AS last_bot_before_agent
-    FROM classified c
+    FROM marks m
+),
+transfer AS (
+    SELECT conversation_id, seq,
+           -- a notice with any destination ("transferring you to billing") counts among the
+           -- bot's last words before an agent writes or the log ends, where no other transfer
+           -- can be meant
+           says_notice
+           OR (says_hint AND seq < coalesce(agent_from_seq, seq + 1)
+               AND (next_customer_seq IS NULL OR next_customer_seq > coalesce(agent_from_seq, next_customer_seq)
+                    OR last_bot_before_agent < next_customer_seq)) AS is_transfer_notice
+    FROM placed
 )
 SELECT
     conversation_id,
@@ -59,13 +85,7 @@ SELECT
     handoff_context,
     platform_outcome,
     is_message,
-    -- each regex runs only on the messages it can apply to (CASE, unlike AND, skips the rest)
-    -- a notice with any destination ("transferring you to billing") counts among the bot's last
-    -- words before an agent writes or the log ends, where no other transfer can be meant
-    says_notice
-        OR (says_hint AND seq < coalesce(agent_from_seq, seq + 1)
-            AND (next_customer_seq IS NULL OR next_customer_seq > coalesce(agent_from_seq, next_customer_seq)
-                 OR last_bot_before_agent < next_customer_seq)) AS is_transfer_notice,
+    x.is_transfer_notice,
     -- a conditional ("if I can't, I'll find a colleague") or a busy team with a wait reports no
     -- failure
     CASE WHEN is_message AND role IN ('bot', 'system') AND regexp_matches(text, $handoff_failure_re)
@@ -90,4 +110,5 @@ SELECT
          THEN (regexp_matches(text, $human_request_re) AND NOT regexp_matches(text, $not_human_request_re))
               OR coalesce(list_contains($human_request_intents, lower(intent)), false)
          ELSE false END AS is_human_request
-FROM placed;
+FROM ordered o
+JOIN transfer x USING (conversation_id, seq);
