@@ -112,7 +112,7 @@ PeriodTimezoneOption = Annotated[
 ]
 
 
-def progress(files_hint: int) -> Callable[[Path], None] | None:
+def progress() -> Callable[[Path], None] | None:
     """A file-by-file progress line on stderr, only when stderr is a terminal."""
     if not sys.stderr.isatty():
         return None
@@ -123,7 +123,6 @@ def progress(files_hint: int) -> Callable[[Path], None] | None:
         sys.stderr.write(f"\rreading {seen['n']}: {path.name[:60]:<60}")
         sys.stderr.flush()
 
-    del files_hint
     return tick
 
 

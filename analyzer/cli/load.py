@@ -68,7 +68,7 @@ def load(
             paths,
             fmt=fmt,
             timezone=timezone,
-            on_file=progress(len(paths)),
+            on_file=progress(),
             maps=tuple(maps or ()),
             full=full,
         )

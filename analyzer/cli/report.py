@@ -90,9 +90,7 @@ def report(
         )
         with opened as database, tempfile.TemporaryDirectory() as scratch_dir:
             if paths:
-                summary = database.load(
-                    paths, fmt=fmt, timezone=timezone, on_file=progress(len(paths))
-                )
+                summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=progress())
                 clear_progress()
                 typer.echo(render_text.load_summary(summary), err=True)
             written = database.write_report(
