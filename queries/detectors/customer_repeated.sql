@@ -8,17 +8,24 @@ WITH handed AS (
 ),
 said AS MATERIALIZED (
     -- customer messages told to the bot (before the handoff) or to an agent (after one wrote)
-    SELECT t.conversation_id, t.seq, t.message_id, t.text,
-           t.seq > h.first_agent_seq AS after_agent,
-           ' ' || trim(regexp_replace(lower(t.text), '[^\p{L}\p{N}]+', ' ', 'g')) || ' ' AS norm
-    FROM turns t
-    JOIN handed h ON h.conversation_id = t.conversation_id
-    WHERE t.role = 'customer' AND t.is_message AND NOT t.is_acknowledgement
-      AND (t.seq < h.handoff_seq OR t.seq > h.first_agent_seq)
+    -- its words cut once: they give the normalised text (single spaces) and the content words
+    SELECT conversation_id, seq, message_id, text, after_agent,
+           ' ' || array_to_string(all_words, ' ') || ' ' AS norm,
+           list_filter(all_words, lambda w: length(w) >= $min_word_length) AS content_words
+    FROM (
+        SELECT t.conversation_id, t.seq, t.message_id, t.text,
+               t.seq > h.first_agent_seq AS after_agent,
+               regexp_extract_all(lower(t.text), '[\p{L}\p{N}]+') AS all_words
+        FROM turns t
+        JOIN handed h ON h.conversation_id = t.conversation_id
+        WHERE t.role = 'customer' AND t.is_message AND NOT t.is_acknowledgement
+          AND (t.seq < h.handoff_seq OR t.seq > h.first_agent_seq)
+    )
 ),
 hits AS (
     -- identifiers (as configured in [identifiers]) found by one constant regex
-    SELECT s.*, unnest(regexp_extract_all(s.text, $identifier_any_re)) AS hit
+    SELECT s.conversation_id, s.seq, s.message_id, s.text, s.after_agent,
+           unnest(regexp_extract_all(s.text, $identifier_any_re)) AS hit
     FROM said s
     WHERE regexp_matches(s.text, $identifier_any_re)
 ),
@@ -46,9 +53,7 @@ id_repeats AS (
 ),
 words AS (
     -- content words: at least min_word_length letters or digits, not a stop word
-    SELECT conversation_id, seq,
-           unnest(regexp_extract_all(
-               lower(text), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS word
+    SELECT conversation_id, seq, unnest(content_words) AS word
     FROM said
 ),
 stop AS (
@@ -63,7 +68,8 @@ bags AS (
     GROUP BY w.conversation_id, w.seq
 ),
 bagged AS MATERIALIZED (
-    SELECT s.*, coalesce(b.bag, CAST([] AS VARCHAR[])) AS bag,
+    SELECT s.conversation_id, s.seq, s.message_id, s.text, s.after_agent, s.norm,
+           coalesce(b.bag, CAST([] AS VARCHAR[])) AS bag,
            coalesce(array_length(b.bag), 0) AS n,
            -- norm's words are single-space separated between a leading and a trailing space
            length(s.norm) - length(replace(s.norm, ' ', '')) - 1 AS words

@@ -1,16 +1,24 @@
 -- name: turns
 -- description: Every event in conversation order (seq), each message classified once by the phrase lists, so later steps never re-run a regex.
 -- params: transfer_notice_re, transfer_hint_re, transfer_offer_sentence_re, busy_but_queued_sentence_re, fallback_re, confirmation_re, acknowledgement_re, negative_feedback_re, human_request_re, not_human_request_re, handoff_failure_re, human_request_intents
-WITH ordered AS (
+WITH positions AS (
+    -- each event's place in its conversation, sorted over the keys alone (a window sorts every
+    -- column it carries); (conversation_id, message_id) is unique in events (the dedupe rule)
+    SELECT conversation_id, message_id,
+           row_number() OVER (
+               PARTITION BY conversation_id
+               ORDER BY "timestamp" NULLS LAST, source_file, record_no, message_id
+           ) AS seq
+    FROM events
+),
+ordered AS (
     SELECT
         e.*,
-        row_number() OVER (
-            PARTITION BY conversation_id
-            ORDER BY "timestamp" NULLS LAST, source_file, record_no, message_id
-        ) AS seq,
-        event = 'message' AND text IS NOT NULL AND trim(text) <> '' AS is_message,
-        text IS NOT NULL AND trim(text) <> '' AS has_text
+        p.seq,
+        e.event = 'message' AND e.text IS NOT NULL AND trim(e.text) <> '' AS is_message,
+        e.text IS NOT NULL AND trim(e.text) <> '' AS has_text
     FROM events e
+    JOIN positions p ON p.conversation_id = e.conversation_id AND p.message_id = e.message_id
 ),
 said AS (
     -- a notice is read sentence by sentence (verbose assistants write several per turn):
