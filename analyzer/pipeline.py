@@ -1,20 +1,30 @@
 """Derived tables. Each step writes its own table and reads only the tables of earlier steps:
 
     events -> turns -> statistics (queries/statistics/) -> conversation_outcomes
-           -> support tables -> friction_flags (every detector, one union) -> conversations
+           -> support tables -> friction_flags (every detector, one union)
+           -> conversation_rows (each conversation's own columns) -> across_conversations
+           -> conversations
 
 `turns`, the statistics, `friction_flags` and `conversations` are stored; the rest are working
-tables dropped at the end.
+tables dropped at the end. Every step but two is about one conversation at a time. The two that
+are not: the statistics (sums over conversations) and `across_conversations` (recontacts and the
+CSAT scale, windows over every conversation's row, not its messages).
 
-Two ways to run the same queries:
+Three ways to run the same queries:
 
-- `refresh`: a full rebuild over every event, on any engine (Spark runs only this one).
+- `derive`: a full rebuild over every event in one pass, on any engine (Spark runs only this one).
+- `refresh` (DuckDB): the same, in batches of conversations when the history is large, so that
+  memory stays within the configured limit at any size. Batch by batch, a temp view `events`
+  holds the batch's events and each step's result is written to the stored table; the statistics
+  are summed over the batches before any detector reads them; `across_conversations` runs once
+  over all conversations at the end.
 - `refresh_after_load` (DuckDB): only the conversations a load touched, named in a scope table.
   Inside the caller's transaction, temp objects with the stored tables' names shadow them (DuckDB
   resolves an unqualified name in the temp schema first): a view `events` with the scope's events,
   then each step's result as a temp table. So every query, unchanged, reads only the scope. Then
-  the scope's rows of each stored table are replaced by the temp table's rows, and each statistic
-  is adjusted by the scope's contribution after minus before.
+  the scope's rows of each stored table are replaced by the temp table's rows, each statistic is
+  adjusted by the scope's contribution after minus before, and `across_conversations` runs over
+  every stored conversation, updating the rows it changes.
 
 A load falls back to a full rebuild when the definitions (the SQL files and DEFINITIONS_VERSION)
 or the configuration the queries read have changed since the derived tables were built: both
@@ -25,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +50,9 @@ STORED = ("turns", "friction_flags", "conversations")
 SCOPE = "refresh_scope"  # temp table of conversation ids: what a scoped refresh rebuilds
 # A scope holding more than this share of the stored conversations is rebuilt in full (cheaper).
 FULL_REBUILD_SHARE = 0.5
+# A full rebuild on DuckDB derives at most about this many events at a time: one batch of this
+# size stays within the default memory_limit (1GB), where ten million events at once do not.
+BATCH_EVENTS = 2_000_000
 
 
 def statistic_queries() -> list[Query]:
@@ -55,6 +69,8 @@ def definitions() -> list[Query]:
         *queries_in("support"),
         *queries_in("detectors"),
         query("views", "conversations_flagged"),
+        query("views", "across_conversations"),
+        query("views", "conversations"),
     ]
 
 
@@ -77,15 +93,28 @@ def config_fingerprint(config: Config) -> str:
 _SUPPORT_PARAMS = {"identifier_kinds", "identifier_patterns", "ask_kinds", "ask_patterns"}
 
 
-def _after_turns(engine: Engine, config: Config, params: dict[str, Any], *, temp: bool) -> None:
+def _after_turns(engine: Engine, params: dict[str, Any], *, temp: bool) -> None:
+    """From `turns` and the statistics to `friction_flags` and `conversation_rows` (temp)."""
     engine.materialize(
         "conversation_outcomes", query("views", "conversation_outcomes"), params, temp=True
     )
     prepare_support(engine, params)
     build_flags(engine, params, temp=temp)
     drop_support(engine)
-    engine.materialize("conversations", query("views", "conversations_flagged"), params, temp=temp)
+    engine.materialize(
+        "conversation_rows", query("views", "conversations_flagged"), params, temp=True
+    )
     engine.drop("conversation_outcomes")
+
+
+def _conversations(engine: Engine, params: dict[str, Any], *, temp: bool) -> None:
+    """`conversations` from every row of `conversation_rows`."""
+    engine.materialize(
+        "across_conversations", query("views", "across_conversations"), params, temp=True
+    )
+    engine.materialize("conversations", query("views", "conversations"), params, temp=temp)
+    engine.drop("across_conversations")
+    engine.drop("conversation_rows")
 
 
 @dataclass(frozen=True)
@@ -108,17 +137,22 @@ class Refresh:
 
 
 def derive(engine: Engine, config: Config) -> None:
-    """Build every derived table from all of `events` (any engine)."""
+    """Build every derived table from all of `events` in one pass (any engine)."""
     params = config.sql_params()
     engine.materialize("turns", query("views", "turns"), params)
     for stat in statistic_queries():
         engine.materialize(stat.name, stat, params)
-    _after_turns(engine, config, params, temp=False)
+    _after_turns(engine, params, temp=False)
+    _conversations(engine, params, temp=False)
 
 
 def refresh(engine: DuckDBEngine, config: Config, reason: str = "") -> Refresh:
     """Rebuild every derived table from all of `events`, inside the caller's transaction."""
-    derive(engine, config)
+    batches = _batches(engine)
+    if len(batches) > 1:
+        _derive_in_batches(engine, config, batches)
+    else:
+        derive(engine, config)
     _record(engine, config)
     engine.con.execute(f"DROP TABLE IF EXISTS {SCOPE}")  # nothing is left to refresh
     return Refresh("full", _count(engine, "SELECT count(*) FROM conversations"), reason)
@@ -213,27 +247,148 @@ def _refresh_scope(engine: DuckDBEngine, config: Config) -> None:
         f"AND conversation_id IN (SELECT conversation_id FROM {SCOPE})"
     )
     # Before: each statistic's contribution from the scope's rows as they are stored now.
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW turns AS SELECT * FROM {_stored(engine, 'turns')} {in_scope}"
-    )
+    _shadow(engine, "turns", in_scope)
     for stat in stats:
         engine.materialize(f"{stat.name}_before", stat, params, temp=True)
     con.execute("DROP VIEW turns")
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW events AS "
-        f"SELECT * FROM {_stored(engine, 'events')} {in_scope}"
-    )
+    _shadow(engine, "events", in_scope)
     engine.materialize("turns", query("views", "turns"), params, temp=True)
     for stat in stats:
         engine.materialize(f"{stat.name}_after", stat, params, temp=True)
         _adjust(engine, stat)
-    _after_turns(engine, config, params, temp=True)
+    _after_turns(engine, params, temp=True)
     con.execute("DROP VIEW events")
     for table in STORED:
-        stored = _stored(engine, table)
-        con.execute(f"DELETE FROM {stored} {in_scope}")
-        con.execute(f"INSERT INTO {stored} BY NAME SELECT * FROM temp.main.{table}")
-        con.execute(f"DROP TABLE temp.main.{table}")
+        con.execute(f"DELETE FROM {_stored(engine, table)} {in_scope}")
+    _store(engine, "turns", "turns", first=False)
+    _store(engine, "friction_flags", "friction_flags", first=False)
+    _store(engine, "conversation_rows", "conversations", first=False)
+    _update_across(engine, params)
+
+
+def _shadow(engine: DuckDBEngine, table: str, where: str) -> None:
+    """A temp view with the stored table's name holding only the rows `where` keeps."""
+    engine.con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {_stored(engine, table)} {where}"
+    )
+
+
+def _store(engine: DuckDBEngine, temp: str, table: str, *, first: bool) -> None:
+    """Move the temp table `temp` into the stored `table`: replacing it (`first`) or appended."""
+    stored = _stored(engine, table)
+    if first:
+        engine.con.execute(f"CREATE OR REPLACE TABLE {stored} AS SELECT * FROM temp.main.{temp}")
+    else:
+        engine.con.execute(f"INSERT INTO {stored} BY NAME SELECT * FROM temp.main.{temp}")
+    engine.con.execute(f"DROP TABLE temp.main.{temp}")
+
+
+def _update_across(engine: DuckDBEngine, params: dict[str, Any]) -> None:
+    """Bring the stored conversations' cross-conversation columns up to date.
+
+    `across_conversations` reads a few narrow columns of every stored conversation (not their
+    messages) and only the rows whose value changed are written: the new conversation of a
+    returning customer makes their previous one a recontact.
+    """
+    con = engine.con
+    stored = _stored(engine, "conversations")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW conversation_rows AS SELECT * FROM {stored}")
+    engine.materialize(
+        "across_conversations", query("views", "across_conversations"), params, temp=True
+    )
+    con.execute("DROP VIEW conversation_rows")
+    con.execute(
+        f"""
+        UPDATE {stored} AS c
+        SET csat_score = a.csat_score, recontacted = a.recontacted
+        FROM across_conversations a
+        WHERE c.conversation_id = a.conversation_id
+          AND (c.csat_score IS DISTINCT FROM a.csat_score
+               OR c.recontacted IS DISTINCT FROM a.recontacted)
+        """
+    )
+    con.execute("DROP TABLE across_conversations")
+
+
+def _batches(engine: DuckDBEngine) -> list[tuple[str, str]]:
+    """Ranges of conversation ids holding about BATCH_EVENTS events each; [] for one batch."""
+    events = _stored(engine, "events")
+    count = _count(engine, f"SELECT count(*) FROM {events}")
+    n = math.ceil(count / BATCH_EVENTS)
+    if n <= 1:
+        return []
+    rows = engine.con.execute(
+        f"""
+        SELECT min(conversation_id), max(conversation_id)
+        FROM (SELECT conversation_id, ntile({n}) OVER (ORDER BY conversation_id) AS batch
+              FROM (SELECT DISTINCT conversation_id FROM {events}))
+        GROUP BY batch
+        ORDER BY 1
+        """
+    ).fetchall()
+    return [(str(lo), str(hi)) for lo, hi in rows]
+
+
+def _derive_in_batches(
+    engine: DuckDBEngine, config: Config, batches: list[tuple[str, str]]
+) -> None:
+    """`derive`, one range of conversations at a time (see the module docstring)."""
+    con = engine.con
+    params = config.sql_params()
+    stats = statistic_queries()
+    ranges = [
+        f"WHERE conversation_id BETWEEN {_literal(lo)} AND {_literal(hi)}" for lo, hi in batches
+    ]
+    # Pass 1: turns, and each batch's share of every statistic.
+    for i, where in enumerate(ranges):
+        _shadow(engine, "events", where)
+        engine.materialize("turns", query("views", "turns"), params, temp=True)
+        con.execute("DROP VIEW events")
+        for stat in stats:
+            engine.materialize(f"{stat.name}_part", stat, params, temp=True)
+            _store_part(engine, stat.name, first=i == 0)
+        _store(engine, "turns", "turns", first=i == 0)
+    for stat in stats:
+        _sum_parts(engine, stat)
+    # Pass 2: everything per conversation, against the whole corpus's statistics.
+    for i, where in enumerate(ranges):
+        _shadow(engine, "turns", where)
+        _after_turns(engine, params, temp=True)
+        con.execute("DROP VIEW turns")
+        _store(engine, "friction_flags", "friction_flags", first=i == 0)
+        if i == 0:
+            con.execute(
+                f"CREATE OR REPLACE TABLE {_stored(engine, 'conversations')} AS "
+                "SELECT *, CAST(NULL AS DOUBLE) AS csat_score, CAST(NULL AS BOOLEAN) AS recontacted "
+                "FROM temp.main.conversation_rows"
+            )
+            con.execute("DROP TABLE temp.main.conversation_rows")
+        else:
+            _store(engine, "conversation_rows", "conversations", first=False)
+    _update_across(engine, params)
+
+
+def _store_part(engine: DuckDBEngine, name: str, *, first: bool) -> None:
+    con = engine.con
+    if first:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_parts AS SELECT * FROM {name}_part")
+    else:
+        con.execute(f"INSERT INTO {name}_parts BY NAME SELECT * FROM {name}_part")
+    con.execute(f"DROP TABLE {name}_part")
+
+
+def _sum_parts(engine: DuckDBEngine, stat: Query) -> None:
+    """The stored statistic: the batches' shares summed by its keys, in the batches' types."""
+    con = engine.con
+    keys = ", ".join(stat.keys)
+    columns = [str(c[0]) for c in con.execute(f"DESCRIBE {stat.name}_parts").fetchall()]
+    sums = ", ".join(f"sum({c}) AS {c}" for c in columns if c not in stat.keys)
+    stored = _stored(engine, stat.name)
+    con.execute(f"CREATE OR REPLACE TABLE {stored} AS SELECT * FROM {stat.name}_parts WHERE false")
+    con.execute(
+        f"INSERT INTO {stored} BY NAME SELECT {keys}, {sums} FROM {stat.name}_parts GROUP BY {keys}"
+    )
+    con.execute(f"DROP TABLE {stat.name}_parts")
 
 
 def _adjust(engine: DuckDBEngine, stat: Query) -> None:

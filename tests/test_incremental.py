@@ -8,6 +8,7 @@ touched conversations holds exactly what one that rebuilt everything holds.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -195,3 +196,72 @@ def _recorded(db: Database) -> str:
     """The definitions fingerprint the database holds (so the broken load is a scoped one)."""
     row = db.con.execute("SELECT value FROM meta WHERE key = 'derived_definitions'").fetchone()
     return str(row[0]) if row else ""
+
+
+def _week(path: Path, rows: list[tuple[str, str, str, dict[str, object]]]) -> Path:
+    """(conversation, day, customer text, metadata) -> a small canonical file, bot reply after."""
+    lines = []
+    for cid, day, text, meta in rows:
+        for second, role, said in ((0, "customer", text), (5, "bot", "Done, anything else?")):
+            record = {
+                "conversation_id": cid,
+                "message_id": f"{cid}-{role}",
+                "timestamp": f"2026-11-{day}T10:00:{second:02d}Z",
+                "role": role,
+                "text": said,
+                "metadata": meta,
+            }
+            lines.append(json.dumps(record))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_what_depends_on_other_conversations_is_refreshed_too(tmp_path: Path) -> None:
+    """A returning customer makes last week's conversation a recontact, and a score above 5 puts
+    every score on the 0-10 scale, though a weekly load derives only the new conversations."""
+    first = _week(
+        tmp_path / "w1.jsonl",
+        [("a", "02", "my card was charged twice", {"customer_id": "c-9", "csat": 4})]
+        + [(f"x{i}", "02", "what are your hours", {"customer_id": f"c-{i}"}) for i in range(6)],
+    )
+    second = _week(
+        tmp_path / "w2.jsonl",
+        [("b", "04", "the refund never came", {"customer_id": "c-9", "csat": 8})],
+    )
+    scoped_db = analyzer.open_database(tmp_path / "scoped.duckdb")
+    full_db = analyzer.open_database(tmp_path / "full.duckdb")
+    for path in (first, second):
+        summary = scoped_db.load([path])
+        full_db.load([path], full=True)
+    assert "full rebuild" not in summary.refresh, summary.refresh
+    scoped, full = _snapshot(scoped_db), _snapshot(full_db)
+    for table in DERIVED:
+        pd.testing.assert_frame_equal(scoped[table], full[table], obj=table)
+    rows = scoped["conversations"].set_index("conversation_id")
+    assert bool(rows.loc["a", "recontacted"]) and not bool(rows.loc["b", "recontacted"])
+    assert rows.loc["a", "csat_score"] == pytest.approx(0.4)  # 4 of 10, no longer 4 of 5
+    scoped_db.close()
+    full_db.close()
+
+
+def test_a_rebuild_in_batches_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large history is rebuilt a range of conversations at a time; the tables are the same."""
+    Types = dict[str, list[tuple[str, str]]]
+
+    def rebuilt(batch_events: int) -> tuple[int, dict[str, pd.DataFrame], Types]:
+        monkeypatch.setattr(pipeline, "BATCH_EVENTS", batch_events)
+        with analyzer.open_database(memory=True) as db:
+            db.load([SAMPLE_LOGS])
+            types = {
+                t: [(str(c[0]), str(c[1])) for c in db.con.execute(f"DESCRIBE {t}").fetchall()]
+                for t in DERIVED
+            }
+            return len(pipeline._batches(db.engine)), _snapshot(db), types
+
+    batches, one, one_types = rebuilt(10**12)
+    assert batches == 0  # one pass
+    batches, batched, batched_types = rebuilt(1_000)
+    assert batches == 12  # 11,052 events
+    assert batched_types == one_types
+    for table in DERIVED:
+        pd.testing.assert_frame_equal(batched[table], one[table], obj=table)

@@ -31,6 +31,8 @@ MATERIALIZED = {
     QUERIES / "views" / "turns.sql",
     QUERIES / "views" / "conversation_outcomes.sql",
     QUERIES / "views" / "conversations_flagged.sql",
+    QUERIES / "views" / "across_conversations.sql",
+    QUERIES / "views" / "conversations.sql",
     *(QUERIES / "statistics").glob("*.sql"),
 }
 PORTABLE = sorted(

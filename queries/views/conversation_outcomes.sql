@@ -1,6 +1,6 @@
 -- name: conversation_outcomes
--- description: One row per conversation with its derived outcome, before its friction flags are attached (rules in docs/definitions.md), and the customer behind it, whether they came back within $recontact_days days, why the handoff happened, CSAT and agent handle time (rules in docs/metrics.md).
--- params: recontact_days
+-- description: One row per conversation with its derived outcome, before its friction flags are attached (rules in docs/definitions.md), and the customer behind it, why the handoff happened, the CSAT score as given and agent handle time (rules in docs/metrics.md). Everything here is about one conversation at a time; what depends on other conversations (recontacts, the CSAT scale) is across_conversations.sql.
+-- params:
 WITH marks AS (
     SELECT
         *,
@@ -194,13 +194,10 @@ reasoned AS (
     SELECT
         o.*,
         nullif(trim(s.customer_id), '') AS customer_id,
-        -- a 0-10 scale when the conversation says so or any score in the data is above 5, else 1-5
-        CASE
-            WHEN s.csat IS NULL THEN NULL
-            WHEN coalesce(s.csat_scale, CASE WHEN max(s.csat) OVER () > 5 THEN 10 ELSE 5 END) = 10
-                THEN least(greatest(s.csat / 10.0, 0.0), 1.0)
-            ELSE least(greatest((s.csat - 1) / 4.0, 0.0), 1.0)
-        END AS csat_score,
+        -- the score as given and the scale the conversation names; csat_score, which needs the
+        -- scale of the whole data, is computed over every conversation (across_conversations.sql)
+        s.csat,
+        s.csat_scale,
         CASE WHEN o.first_agent_at IS NOT NULL AND s.last_agent_at IS NOT NULL
              THEN epoch(s.last_agent_at) - epoch(o.first_agent_at) END AS agent_handle_seconds,
         CASE
@@ -217,12 +214,4 @@ reasoned AS (
     FROM outcomes o
     LEFT JOIN signals s USING (conversation_id)
 )
-SELECT
-    *,
-    CASE
-        WHEN customer_id IS NULL THEN NULL
-        ELSE coalesce(epoch(lead(started_at) OVER (
-                 PARTITION BY customer_id ORDER BY started_at, conversation_id)) - epoch(ended_at)
-                 <= $recontact_days * 86400, false)
-    END AS recontacted
-FROM reasoned;
+SELECT * FROM reasoned;

@@ -1,5 +1,5 @@
 -- name: conversations_flagged
--- description: The stored conversations table: each conversation_outcomes row with its friction count and sorted flag list attached.
+-- description: Each conversation_outcomes row with its friction count and sorted flag list attached: the conversations table but for the columns that depend on other conversations (conversations.sql).
 -- params:
 SELECT
     c.*,
