@@ -107,12 +107,12 @@ def _after_turns(engine: Engine, params: dict[str, Any], *, temp: bool) -> None:
     engine.drop("conversation_outcomes")
 
 
-def _conversations(engine: Engine, params: dict[str, Any], *, temp: bool) -> None:
-    """`conversations` from every row of `conversation_rows`."""
+def _conversations(engine: Engine, params: dict[str, Any]) -> None:
+    """The stored `conversations` from every row of `conversation_rows`."""
     engine.materialize(
         "across_conversations", query("views", "across_conversations"), params, temp=True
     )
-    engine.materialize("conversations", query("views", "conversations"), params, temp=temp)
+    engine.materialize("conversations", query("views", "conversations"), params)
     engine.drop("across_conversations")
     engine.drop("conversation_rows")
 
@@ -143,7 +143,7 @@ def derive(engine: Engine, config: Config) -> None:
     for stat in statistic_queries():
         engine.materialize(stat.name, stat, params)
     _after_turns(engine, params, temp=False)
-    _conversations(engine, params, temp=False)
+    _conversations(engine, params)
 
 
 def refresh(engine: DuckDBEngine, config: Config, reason: str = "") -> Refresh:

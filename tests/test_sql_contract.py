@@ -34,6 +34,7 @@ MATERIALIZED = {
     QUERIES / "views" / "across_conversations.sql",
     QUERIES / "views" / "conversations.sql",
     *(QUERIES / "statistics").glob("*.sql"),
+    *(QUERIES / "support").glob("*.sql"),
 }
 PORTABLE = sorted(
     p

@@ -5,5 +5,4 @@ SELECT t.conversation_id, t.seq, t.text
 FROM turns t
 JOIN conversation_outcomes c USING (conversation_id)
 WHERE c.first_agent_seq IS NOT NULL
-  AND t.role IN ('bot', 'agent') AND t.is_message AND regexp_matches(t.text, $ask_any_re)
-ORDER BY t.conversation_id, t.seq;
+  AND t.role IN ('bot', 'agent') AND t.is_message AND regexp_matches(t.text, $ask_any_re);

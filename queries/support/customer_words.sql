@@ -68,5 +68,4 @@ FROM candidates w
 LEFT JOIN word_rarity r ON r.word = w.word
 LEFT JOIN agent_words a
   ON w.phase = 'agent' AND a.conversation_id = w.conversation_id AND a.seq = w.agent_seq
- AND a.word = w.word
-ORDER BY w.conversation_id, w.seq, w.word;
+ AND a.word = w.word;

@@ -5,5 +5,4 @@ SELECT t.conversation_id, t.seq, t.text, unnest(regexp_extract_all(t.text, $iden
 FROM turns t
 JOIN conversation_outcomes c USING (conversation_id)
 WHERE c.first_agent_seq IS NOT NULL AND t.seq < c.handoff_seq
-  AND t.role = 'customer' AND t.is_message AND regexp_matches(t.text, $identifier_any_re)
-ORDER BY t.conversation_id, t.seq;
+  AND t.role = 'customer' AND t.is_message AND regexp_matches(t.text, $identifier_any_re);

@@ -4,5 +4,4 @@
 SELECT conversation_id, seq, text, CAST($kind AS VARCHAR) AS kind,
        unnest(regexp_extract_all(hit, $pattern, 1)) AS raw_value
 FROM identifier_hits
-WHERE regexp_matches(hit, $pattern)
-ORDER BY conversation_id, seq;
+WHERE regexp_matches(hit, $pattern);

@@ -3,5 +3,4 @@
 -- params: kind, pattern
 SELECT conversation_id, seq, CAST($kind AS VARCHAR) AS kind
 FROM ask_candidates
-WHERE regexp_matches(text, $pattern)
-ORDER BY conversation_id, seq;
+WHERE regexp_matches(text, $pattern);

@@ -31,5 +31,4 @@ SELECT
              AND CAST(t.n_told AS DOUBLE) / t.n_words >= $repeat_informative_share)
          OR (t.new_values = 0 AND regexp_matches(m.text, $already_said_re))) AS restates
 FROM told t
-JOIN turns m ON m.conversation_id = t.conversation_id AND m.seq = t.seq
-ORDER BY t.conversation_id, t.seq;
+JOIN turns m ON m.conversation_id = t.conversation_id AND m.seq = t.seq;

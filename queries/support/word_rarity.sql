@@ -3,5 +3,4 @@
 -- params:
 SELECT w.word, w.conversations, coalesce(c.conversations, 0) AS corpus
 FROM customer_word_conversations w
-LEFT JOIN conversations_by_role c ON c.role = 'customer'
-ORDER BY w.word;
+LEFT JOIN conversations_by_role c ON c.role = 'customer';
