@@ -50,6 +50,10 @@ STORED = ("turns", "friction_flags", "conversations")
 SCOPE = "refresh_scope"  # temp table of conversation ids: what a scoped refresh rebuilds
 # A scope holding more than this share of the stored conversations is rebuilt in full (cheaper).
 FULL_REBUILD_SHARE = 0.5
+# The detectors judge a word's rarity against the whole corpus, and a scoped refresh judges only
+# the scope's conversations again. Once the data has grown by this share since the last full
+# rebuild, a load rebuilds everything, so no conversation's flags lag far behind the corpus.
+REJUDGE_GROWTH = 0.25
 # A full rebuild on DuckDB derives at most about this many events at a time: one batch of this
 # size stays within the default memory_limit (1GB), where ten million events at once do not.
 BATCH_EVENTS = 2_000_000
@@ -163,7 +167,8 @@ def refresh_after_load(engine: DuckDBEngine, config: Config) -> Refresh:
 
     The load leaves the ids of the conversations it added events to in the temp table
     `refresh_scope`; only those are derived again, unless the definitions or the configuration
-    changed since the last refresh, or the scope holds most conversations: then all are.
+    changed since the last refresh, the scope holds most conversations, or the data has grown by
+    REJUDGE_GROWTH since the last full rebuild: then all are.
     """
     con = engine.con
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {SCOPE} (conversation_id VARCHAR NOT NULL)")
@@ -171,10 +176,21 @@ def refresh_after_load(engine: DuckDBEngine, config: Config) -> Refresh:
     # discards the scope table the load made.
     reason = _stale(engine, config)
     scoped = _count(engine, f"SELECT count(*) FROM {SCOPE}")
-    if not reason and scoped > FULL_REBUILD_SHARE * _count(
-        engine, f"SELECT count(*) FROM {_stored(engine, 'conversations')}"
-    ):
+    conversations = _stored(engine, "conversations")
+    stored = 0 if reason else _count(engine, f"SELECT count(*) FROM {conversations}")
+    if not reason and scoped > FULL_REBUILD_SHARE * stored:
         reason = "the new records touch most conversations"
+    if not reason:
+        new = _count(
+            engine,
+            f"SELECT count(*) FROM {SCOPE} s ANTI JOIN {conversations} c USING (conversation_id)",
+        )
+        judged = int(_meta(engine).get("derived_full_conversations", "0"))
+        if stored + new > (1 + REJUDGE_GROWTH) * judged:
+            reason = (
+                f"the data has grown by more than {REJUDGE_GROWTH:.0%} since the last full "
+                "rebuild, so word rarity is judged again over every conversation"
+            )
     if reason:
         return refresh(engine, config, reason)
     if scoped:
@@ -197,7 +213,8 @@ def _stored(engine: DuckDBEngine, table: str) -> str:
 
 def _meta(engine: DuckDBEngine) -> dict[str, str]:
     rows = engine.con.execute(
-        "SELECT key, value FROM meta WHERE key IN ('derived_definitions', 'derived_config')"
+        "SELECT key, value FROM meta "
+        "WHERE key IN ('derived_definitions', 'derived_config', 'derived_full_conversations')"
     ).fetchall()
     return {str(k): str(v) for k, v in rows}
 
@@ -222,9 +239,15 @@ def _stale(engine: DuckDBEngine, config: Config) -> str:
 
 
 def _record(engine: DuckDBEngine, config: Config) -> None:
+    """After a full rebuild: what it was built from, and how many conversations it judged."""
     engine.con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('derived_definitions', $d), ('derived_config', $c)",
-        {"d": definitions_fingerprint(), "c": config_fingerprint(config)},
+        "INSERT OR REPLACE INTO meta VALUES ('derived_definitions', $d), ('derived_config', $c), "
+        "('derived_full_conversations', $n)",
+        {
+            "d": definitions_fingerprint(),
+            "c": config_fingerprint(config),
+            "n": str(_count(engine, "SELECT count(*) FROM conversations")),
+        },
     )
 
 

@@ -95,7 +95,9 @@ def test_scoped_refresh_equals_full_rebuild(
     seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rng = random.Random(seed)
-    monkeypatch.setattr(pipeline, "FULL_REBUILD_SHARE", float("inf"))  # scoped whenever it can be
+    # scoped whenever it can be: the data here grows by a half or more at every load
+    monkeypatch.setattr(pipeline, "FULL_REBUILD_SHARE", float("inf"))
+    monkeypatch.setattr(pipeline, "REJUDGE_GROWTH", float("inf"))
     parts = _cut(rng, _conversations(rng, 60), files=5)
     files = []
     for i, lines in enumerate(parts):
@@ -128,8 +130,11 @@ def test_scoped_refresh_equals_full_rebuild(
     assert any("unchanged" in m for m in modes), modes
 
 
-def test_a_load_keeps_the_other_conversations_rows(tmp_path: Path) -> None:
+def test_a_load_keeps_the_other_conversations_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Rows of conversations the load does not touch are left as they were, not rewritten."""
+    monkeypatch.setattr(pipeline, "REJUDGE_GROWTH", 1.0)  # a third week adds half as much again
     db = analyzer.open_database(tmp_path / "h.duckdb")
     db.load([SAMPLE_LOGS / "2026-W39.jsonl", SAMPLE_LOGS / "2026-W40.jsonl"])
     db.con.execute(
@@ -150,6 +155,7 @@ def test_a_load_keeps_the_other_conversations_rows(tmp_path: Path) -> None:
 def test_a_new_definitions_version_rebuilds_everything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(pipeline, "REJUDGE_GROWTH", 1.0)  # a third week adds half as much again
     db = analyzer.open_database(tmp_path / "h.duckdb")
     db.load([SAMPLE_LOGS / "2026-W39.jsonl"])
     monkeypatch.setattr(pipeline, "DEFINITIONS_VERSION", "next")
@@ -265,3 +271,63 @@ def test_a_rebuild_in_batches_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -
     assert batched_types == one_types
     for table in DERIVED:
         pd.testing.assert_frame_equal(batched[table], one[table], obj=table)
+
+
+def _conversation(cid: str, day: str, turns: list[tuple[str, str, str]]) -> list[str]:
+    return [
+        json.dumps(
+            {
+                "conversation_id": cid,
+                "message_id": f"{cid}-{i}",
+                "timestamp": f"2026-11-{day}T10:00:{5 * i:02d}Z",
+                "role": role,
+                "text": text,
+                **({"event": event} if event else {}),
+            }
+        )
+        for i, (role, text, event) in enumerate(turns)
+    ]
+
+
+def test_grown_data_judges_word_rarity_again(tmp_path: Path) -> None:
+    """A word rare last week is common this week: an old conversation flagged on it alone loses
+    the flag in a full rebuild. A scoped refresh would keep it, so a load that grows the data by
+    more than REJUDGE_GROWTH since the last full rebuild rebuilds everything."""
+    handed = _conversation(
+        "a",
+        "02",
+        [
+            ("customer", "my zorblat keeps flashing red", ""),
+            ("bot", "Sorry, I didn't get that.", ""),
+            ("customer", "agent please", ""),
+            ("bot", "Connecting you to an agent now.", ""),
+            ("system", "", "handoff_initiated"),
+            ("agent", "Hi, I'm Sam. What seems to be the problem?", ""),
+            ("customer", "the zorblat flashes", ""),
+            ("agent", "Let me check.", ""),
+        ],
+    )
+    hours = [("customer", "what are your opening hours", ""), ("bot", "We open at 9.", "")]
+    first = tmp_path / "w1.jsonl"
+    lines = handed + [line for i in range(14) for line in _conversation(f"o{i}", "02", hours)]
+    first.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reset = [("customer", "how do I reset a zorblat", ""), ("bot", "Hold the button.", "")]
+    second = tmp_path / "w2.jsonl"
+    lines = [line for i in range(6) for line in _conversation(f"z{i}", "09", reset)]
+    second.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def flags(db: Database) -> list[tuple[str, str]]:
+        rows = db.con.execute(
+            "SELECT conversation_id, flag FROM friction_flags ORDER BY ALL"
+        ).fetchall()
+        return [(str(c), str(f)) for c, f in rows]
+
+    with analyzer.open_database(memory=True) as db:
+        db.load([first])
+        assert ("a", "agent_reasked") in flags(db)  # "zorblat" is rare: described again
+        summary = db.load([second])
+        assert "judged again" in summary.refresh, summary.refresh
+        assert ("a", "agent_reasked") not in flags(db)
+        loaded = flags(db)
+        db.refresh()
+        assert flags(db) == loaded
