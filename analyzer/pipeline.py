@@ -276,17 +276,38 @@ def _refresh_scope(engine: DuckDBEngine, config: Config) -> None:
     con.execute("DROP VIEW turns")
     _shadow(engine, "events", in_scope)
     engine.materialize("turns", query("views", "turns"), params, temp=True)
+    scale = _csat_scale(engine)
     for stat in stats:
         engine.materialize(f"{stat.name}_after", stat, params, temp=True)
         _adjust(engine, stat)
     _after_turns(engine, params, temp=True)
     con.execute("DROP VIEW events")
+    conversations = _stored(engine, "conversations")
+    # the customers whose conversations' recontacts the scope can change: its own, before and after
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE scope_customers AS SELECT customer_id "
+        f"FROM {conversations} {in_scope} AND customer_id IS NOT NULL "
+        "UNION SELECT customer_id FROM conversation_rows WHERE customer_id IS NOT NULL"
+    )
     for table in STORED:
         con.execute(f"DELETE FROM {_stored(engine, table)} {in_scope}")
     _store(engine, "turns", "turns", first=False)
     _store(engine, "friction_flags", "friction_flags", first=False)
     _store(engine, "conversation_rows", "conversations", first=False)
-    _update_across(engine, params)
+    # a score above 5 that is the first (or was the last) puts every score on another scale
+    whole = _csat_scale(engine) != scale
+    _update_across(
+        engine,
+        params,
+        "" if whole else f"{in_scope} OR customer_id IN (SELECT customer_id FROM scope_customers)",
+    )
+    con.execute("DROP TABLE scope_customers")
+
+
+def _csat_scale(engine: DuckDBEngine) -> bool:
+    """Whether the data's scores are read on 0-10 (the stored statistic csat_above_five)."""
+    stored = _stored(engine, "csat_above_five")
+    return _count(engine, f"SELECT coalesce(sum(conversations), 0) FROM {stored}") > 0
 
 
 def _shadow(engine: DuckDBEngine, table: str, where: str) -> None:
@@ -306,16 +327,17 @@ def _store(engine: DuckDBEngine, temp: str, table: str, *, first: bool) -> None:
     engine.con.execute(f"DROP TABLE temp.main.{temp}")
 
 
-def _update_across(engine: DuckDBEngine, params: dict[str, Any]) -> None:
+def _update_across(engine: DuckDBEngine, params: dict[str, Any], where: str = "") -> None:
     """Bring the stored conversations' cross-conversation columns up to date.
 
-    `across_conversations` reads a few narrow columns of every stored conversation (not their
-    messages) and only the rows whose value changed are written: the new conversation of a
-    returning customer makes their previous one a recontact.
+    `across_conversations` runs over the stored conversations `where` keeps (all of them by
+    default; after a scoped refresh, every conversation of the scope's customers, which is all a
+    recontact depends on), and only the rows whose value changed are written: the new
+    conversation of a returning customer makes their previous one a recontact.
     """
     con = engine.con
     stored = _stored(engine, "conversations")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW conversation_rows AS SELECT * FROM {stored}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW conversation_rows AS SELECT * FROM {stored} {where}")
     engine.materialize(
         "across_conversations", query("views", "across_conversations"), params, temp=True
     )

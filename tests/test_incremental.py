@@ -29,6 +29,7 @@ DERIVED = {
     "customer_word_mentions": "word",
     "customer_word_conversations": "word",
     "conversations_by_role": "role",
+    "csat_above_five": "scale",
 }
 STATISTIC = parse_query(FIXTURES / "statistics" / "customer_word_mentions.sql")
 
@@ -228,23 +229,28 @@ def test_what_depends_on_other_conversations_is_refreshed_too(tmp_path: Path) ->
     first = _week(
         tmp_path / "w1.jsonl",
         [("a", "02", "my card was charged twice", {"customer_id": "c-9", "csat": 4})]
-        + [(f"x{i}", "02", "what are your hours", {"customer_id": f"c-{i}"}) for i in range(6)],
+        + [(f"x{i}", "02", "what are your hours", {"customer_id": f"c-{i}"}) for i in range(12)],
     )
     second = _week(
         tmp_path / "w2.jsonl",
         [("b", "04", "the refund never came", {"customer_id": "c-9", "csat": 8})],
     )
+    third = _week(  # another customer comes back; the scale stays 0-10
+        tmp_path / "w3.jsonl",
+        [("c", "05", "still no refund", {"customer_id": "c-1", "csat": 2})],
+    )
     scoped_db = analyzer.open_database(tmp_path / "scoped.duckdb")
     full_db = analyzer.open_database(tmp_path / "full.duckdb")
-    for path in (first, second):
+    for path in (first, second, third):
         summary = scoped_db.load([path])
         full_db.load([path], full=True)
-    assert "full rebuild" not in summary.refresh, summary.refresh
-    scoped, full = _snapshot(scoped_db), _snapshot(full_db)
-    for table in DERIVED:
-        pd.testing.assert_frame_equal(scoped[table], full[table], obj=table)
+        assert path == first or "full rebuild" not in summary.refresh, summary.refresh
+        scoped, full = _snapshot(scoped_db), _snapshot(full_db)
+        for table in DERIVED:
+            pd.testing.assert_frame_equal(scoped[table], full[table], obj=f"{table}, {path.name}")
     rows = scoped["conversations"].set_index("conversation_id")
     assert bool(rows.loc["a", "recontacted"]) and not bool(rows.loc["b", "recontacted"])
+    assert bool(rows.loc["x1", "recontacted"]) and not bool(rows.loc["x2", "recontacted"])
     assert rows.loc["a", "csat_score"] == pytest.approx(0.4)  # 4 of 10, no longer 4 of 5
     scoped_db.close()
     full_db.close()
