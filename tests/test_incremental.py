@@ -205,20 +205,34 @@ def _recorded(db: Database) -> str:
     return str(row[0]) if row else ""
 
 
+def _conversation(
+    cid: str, day: str, turns: list[tuple[str, str, str]], metadata: dict[str, object] | None = None
+) -> list[str]:
+    """(role, text, event) turns, 5 s apart from 10:00 on that November day, as canonical lines."""
+    return [
+        json.dumps(
+            {
+                "conversation_id": cid,
+                "message_id": f"{cid}-{i}",
+                "timestamp": f"2026-11-{day}T10:00:{5 * i:02d}Z",
+                "role": role,
+                "text": text,
+                **({"event": event} if event else {}),
+                **({"metadata": metadata} if metadata else {}),
+            }
+        )
+        for i, (role, text, event) in enumerate(turns)
+    ]
+
+
 def _week(path: Path, rows: list[tuple[str, str, str, dict[str, object]]]) -> Path:
     """(conversation, day, customer text, metadata) -> a small canonical file, bot reply after."""
-    lines = []
-    for cid, day, text, meta in rows:
-        for second, role, said in ((0, "customer", text), (5, "bot", "Done, anything else?")):
-            record = {
-                "conversation_id": cid,
-                "message_id": f"{cid}-{role}",
-                "timestamp": f"2026-11-{day}T10:00:{second:02d}Z",
-                "role": role,
-                "text": said,
-                "metadata": meta,
-            }
-            lines.append(json.dumps(record))
+    reply = ("bot", "Done, anything else?", "")
+    lines = [
+        line
+        for cid, day, text, meta in rows
+        for line in _conversation(cid, day, [("customer", text, ""), reply], meta)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -277,22 +291,6 @@ def test_a_rebuild_in_batches_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -
     assert batched_types == one_types
     for table in DERIVED:
         pd.testing.assert_frame_equal(batched[table], one[table], obj=table)
-
-
-def _conversation(cid: str, day: str, turns: list[tuple[str, str, str]]) -> list[str]:
-    return [
-        json.dumps(
-            {
-                "conversation_id": cid,
-                "message_id": f"{cid}-{i}",
-                "timestamp": f"2026-11-{day}T10:00:{5 * i:02d}Z",
-                "role": role,
-                "text": text,
-                **({"event": event} if event else {}),
-            }
-        )
-        for i, (role, text, event) in enumerate(turns)
-    ]
 
 
 def test_grown_data_judges_word_rarity_again(tmp_path: Path) -> None:
