@@ -73,12 +73,20 @@ pairs AS (
     -- nearly all in the other (overlap coefficient)
     SELECT conversation_id, seq_a, seq_b
     FROM (
+        -- the words of a in b, counted by a scan of b (the lists are distinct): far cheaper
+        -- than array_intersect on lists of a reply's size; array_intersect for long ones
         SELECT a.conversation_id, a.seq AS seq_a, b.seq AS seq_b,
                array_length(a.bag) AS len_a, array_length(b.bag) AS len_b,
-               array_length(array_intersect(a.bag, b.bag)) AS shared,
+               CASE WHEN array_length(a.bag) * array_length(b.bag) <= 4096
+                    THEN array_length(list_filter(a.bag, lambda w: array_contains(b.bag, w)))
+                    ELSE array_length(array_intersect(a.bag, b.bag)) END AS shared,
                least(array_length(a.opening), array_length(b.opening)) AS opening_len,
-               array_length(array_intersect(a.opening, b.opening)) AS opening_shared,
-               array_length(array_intersect(a.reply_values, b.reply_values)) AS values_shared,
+               CASE WHEN array_length(a.opening) * array_length(b.opening) <= 4096
+                    THEN array_length(list_filter(a.opening, lambda w: array_contains(b.opening, w)))
+                    ELSE array_length(array_intersect(a.opening, b.opening)) END AS opening_shared,
+               CASE WHEN array_length(a.reply_values) * array_length(b.reply_values) <= 4096
+                    THEN array_length(list_filter(a.reply_values, lambda v: array_contains(b.reply_values, v)))
+                    ELSE array_length(array_intersect(a.reply_values, b.reply_values)) END AS values_shared,
                greatest(array_length(a.reply_values), array_length(b.reply_values)) AS values_most
         FROM bags a
         JOIN bags b

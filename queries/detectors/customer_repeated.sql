@@ -79,9 +79,12 @@ bagged AS MATERIALIZED (
 pairs AS (
     SELECT a.conversation_id, b.message_id, b.seq, a.text AS before_text, b.text AS after_text,
            -- a pair with fewer content words than repeat_min_shared_words on a side never
-           -- shares enough, so its bags are not intersected
-           CASE WHEN least(a.n, b.n) >= $repeat_min_shared_words
-                THEN array_length(array_intersect(a.bag, b.bag)) ELSE 0 END AS shared,
+           -- shares enough, so its bags are not intersected; the words of a in b are counted by
+           -- a scan of b (bags are distinct), far cheaper than array_intersect on short bags
+           CASE WHEN least(a.n, b.n) < $repeat_min_shared_words THEN 0
+                WHEN a.n * b.n <= 4096
+                THEN array_length(list_filter(a.bag, lambda w: array_contains(b.bag, w)))
+                ELSE array_length(array_intersect(a.bag, b.bag)) END AS shared,
            least(a.n, b.n) AS smaller,
            a.words >= $repeat_min_words AND a.n >= 1 AND strpos(b.norm, a.norm) > 0 AS said_again
     FROM bagged a

@@ -15,6 +15,13 @@ Row = tuple[str, str | None, dict[str, object]]
 NOTICE: Row = ("bot", "Let me put you through to a colleague.", {})
 
 
+def _long(first: int, count: int) -> str:
+    """`count` distinct letter-only words, from word number `first`: a long reply."""
+    return " ".join(
+        "zq" + chr(97 + i // 26) + chr(97 + i % 26) for i in range(first, first + count)
+    )
+
+
 def C(text: str, **kw: object) -> Row:
     return ("customer", text, kw)
 
@@ -163,6 +170,32 @@ CASES: list[tuple[str, list[Row], set[str]]] = [
             B("Could you rephrase that?"),
             C("c"),
             B("Your order ships today."),
+        ],
+        set(),
+    ),
+    (
+        # bags longer than the short-list path (80 words): the same comparison, counted the
+        # other way (queries/detectors/bot_loop.sql)
+        "long near-identical replies loop",
+        [
+            C("a"),
+            B(_long(0, 80)),
+            C("b"),
+            B(_long(1, 80)),
+            C("c"),
+            B(_long(2, 80)),
+        ],
+        {"bot_loop"},
+    ),
+    (
+        "long different replies are no loop",
+        [
+            C("a"),
+            B(_long(0, 80)),
+            C("b"),
+            B(_long(50, 80)),
+            C("c"),
+            B(_long(100, 80)),
         ],
         set(),
     ),
