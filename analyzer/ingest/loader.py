@@ -281,6 +281,21 @@ class _Normalizer:
         sql = "INSERT INTO normalized " + self.template.replace("{reader}", reader)
         self.con.execute(sql, cmap.sql_params(resolved) | self.base | params)
 
+    def insert_file(
+        self, reader: str, cmap: ColumnMap, resolved: dict[str, str], params: dict[str, object]
+    ) -> None:
+        """`insert` from one of DuckDB's file readers (canonical.JSONL_FAST, ...).
+
+        The reader numbers the records in file order (row_number() OVER ()), which keeps the
+        statement that does it on one thread; so the numbered records are written first, and
+        the JSON extraction and the schema's rules then run on every thread.
+        """
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE staged_file AS {reader}", params)
+            self.insert("SELECT * FROM staged_file", cmap, resolved, {})
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS staged_file")
+
 
 def _read_canonical(
     con: duckdb.DuckDBPyConnection, norm: _Normalizer, path: Path, fmt: str, cmap: ColumnMap
@@ -291,7 +306,7 @@ def _read_canonical(
         names = canonical.parquet_columns(con, path)
         canonical.require_columns(path, "Parquet", names, cmap)
         try:
-            norm.insert(canonical.PARQUET_FAST, cmap, cmap.resolve(names), file)
+            norm.insert_file(canonical.PARQUET_FAST, cmap, cmap.resolve(names), file)
         except duckdb.Error as exc:
             raise InputFileError(
                 f"{path}: cannot read as Parquet ({str(exc).splitlines()[0]})", "check the file"
@@ -339,7 +354,7 @@ def _try_fast(
 ) -> bool:
     """Normalise `path` with DuckDB's own reader; False (and nothing kept) when it cannot."""
     try:
-        norm.insert(reader, cmap, resolved, params)
+        norm.insert_file(reader, cmap, resolved, params)
         if not jsonl:
             return True
         row = con.execute(
@@ -360,7 +375,15 @@ def _try_fast(
 
 def _drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Free the load's working tables before the refresh needs the memory."""
-    for temp in ("staged", "staged_lines", "documents", "activities", "normalized", "duplicates"):
+    for temp in (
+        "staged",
+        "staged_lines",
+        "staged_file",
+        "documents",
+        "activities",
+        "normalized",
+        "duplicates",
+    ):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
     con.execute("DROP VIEW IF EXISTS stored_events")
 
