@@ -24,7 +24,8 @@ Three ways to run the same queries:
   then each step's result as a temp table. So every query, unchanged, reads only the scope. Then
   the scope's rows of each stored table are replaced by the temp table's rows, each statistic is
   adjusted by the scope's contribution after minus before, and `across_conversations` runs over
-  every stored conversation, updating the rows it changes.
+  every conversation of the scope's customers (over all of them when the load changed the CSAT
+  scale), updating the rows it changes.
 
 A load falls back to a full rebuild when the definitions (the SQL files and DEFINITIONS_VERSION)
 or the configuration the queries read have changed since the derived tables were built: both
@@ -319,12 +320,19 @@ def _shadow(engine: DuckDBEngine, table: str, where: str) -> None:
 
 def _store(engine: DuckDBEngine, temp: str, table: str, *, first: bool) -> None:
     """Move the temp table `temp` into the stored `table`: replacing it (`first`) or appended."""
-    stored = _stored(engine, table)
+    _move(engine, f"temp.main.{temp}", _stored(engine, table), first=first)
+
+
+def _move(
+    engine: DuckDBEngine, source: str, target: str, *, first: bool, temp: bool = False
+) -> None:
+    """Rows of table `source` into `target` (created as a copy when `first`); `source` is dropped."""
     if first:
-        engine.con.execute(f"CREATE OR REPLACE TABLE {stored} AS SELECT * FROM temp.main.{temp}")
+        kind = "TEMP TABLE" if temp else "TABLE"
+        engine.con.execute(f"CREATE OR REPLACE {kind} {target} AS SELECT * FROM {source}")
     else:
-        engine.con.execute(f"INSERT INTO {stored} BY NAME SELECT * FROM temp.main.{temp}")
-    engine.con.execute(f"DROP TABLE temp.main.{temp}")
+        engine.con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM {source}")
+    engine.con.execute(f"DROP TABLE {source}")
 
 
 def _update_across(engine: DuckDBEngine, params: dict[str, Any], where: str = "") -> None:
@@ -391,7 +399,7 @@ def _derive_in_batches(
         con.execute("DROP VIEW events")
         for stat in stats:
             engine.materialize(f"{stat.name}_part", stat, params, temp=True)
-            _store_part(engine, stat.name, first=i == 0)
+            _move(engine, f"{stat.name}_part", f"{stat.name}_parts", first=i == 0, temp=True)
         _store(engine, "turns", "turns", first=i == 0)
     for stat in stats:
         _sum_parts(engine, stat)
@@ -402,62 +410,53 @@ def _derive_in_batches(
         con.execute("DROP VIEW turns")
         _store(engine, "friction_flags", "friction_flags", first=i == 0)
         if i == 0:
-            con.execute(
-                f"CREATE OR REPLACE TABLE {_stored(engine, 'conversations')} AS "
-                "SELECT *, CAST(NULL AS DOUBLE) AS csat_score, CAST(NULL AS BOOLEAN) AS recontacted "
-                "FROM temp.main.conversation_rows"
-            )
-            con.execute("DROP TABLE temp.main.conversation_rows")
+            # the stored table as views/conversations.sql makes it; its cross-conversation
+            # columns, first from this batch alone, are brought up to date over all below
+            _conversations(engine, params)
         else:
             _store(engine, "conversation_rows", "conversations", first=False)
     _update_across(engine, params)
 
 
-def _store_part(engine: DuckDBEngine, name: str, *, first: bool) -> None:
-    con = engine.con
-    if first:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_parts AS SELECT * FROM {name}_part")
-    else:
-        con.execute(f"INSERT INTO {name}_parts BY NAME SELECT * FROM {name}_part")
-    con.execute(f"DROP TABLE {name}_part")
+def _values(engine: DuckDBEngine, stat: Query, table: str) -> list[str]:
+    """The columns of a statistic's `table` that are not its keys: the ones that are summed."""
+    columns = [str(c[0]) for c in engine.con.execute(f"DESCRIBE {table}").fetchall()]
+    return [c for c in columns if c not in stat.keys]
+
+
+def _summed(stat: Query, values: list[str], rows: str) -> str:
+    """SELECT of the statistic's `values` summed by its keys over the query `rows`."""
+    keys = ", ".join(stat.keys)
+    sums = ", ".join(f"sum({v}) AS {v}" for v in values)
+    return f"SELECT {keys}, {sums} FROM ({rows}) GROUP BY {keys}"
 
 
 def _sum_parts(engine: DuckDBEngine, stat: Query) -> None:
     """The stored statistic: the batches' shares summed by its keys, in the batches' types."""
     con = engine.con
-    keys = ", ".join(stat.keys)
-    columns = [str(c[0]) for c in con.execute(f"DESCRIBE {stat.name}_parts").fetchall()]
-    sums = ", ".join(f"sum({c}) AS {c}" for c in columns if c not in stat.keys)
+    parts = f"{stat.name}_parts"
     stored = _stored(engine, stat.name)
-    con.execute(f"CREATE OR REPLACE TABLE {stored} AS SELECT * FROM {stat.name}_parts WHERE false")
-    con.execute(
-        f"INSERT INTO {stored} BY NAME SELECT {keys}, {sums} FROM {stat.name}_parts GROUP BY {keys}"
-    )
-    con.execute(f"DROP TABLE {stat.name}_parts")
+    con.execute(f"CREATE OR REPLACE TABLE {stored} AS SELECT * FROM {parts} WHERE false")
+    rows = f"SELECT * FROM {parts}"
+    con.execute(f"INSERT INTO {stored} BY NAME {_summed(stat, _values(engine, stat, parts), rows)}")
+    con.execute(f"DROP TABLE {parts}")
 
 
 def _adjust(engine: DuckDBEngine, stat: Query) -> None:
     """stored += after - before, by the statistic's keys; rows that reach zero are removed."""
     con = engine.con
     name, keys = stat.name, list(stat.keys)
-    columns = [str(c[0]) for c in con.execute(f"DESCRIBE temp.main.{name}_after").fetchall()]
-    values = [c for c in columns if c not in keys]
+    values = _values(engine, stat, f"temp.main.{name}_after")
     key_list = ", ".join(keys)
     stored = _stored(engine, name)
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE {name}_next AS
-        SELECT {key_list}, {", ".join(f"sum({v}) AS {v}" for v in values)}
-        FROM (
-            SELECT {key_list}, {", ".join(values)} FROM {stored}
-            SEMI JOIN (SELECT {key_list} FROM {name}_before UNION SELECT {key_list} FROM {name}_after)
-                USING ({key_list})
-            UNION ALL SELECT {key_list}, {", ".join(f"-{v}" for v in values)} FROM {name}_before
-            UNION ALL SELECT {key_list}, {", ".join(values)} FROM {name}_after
-        )
-        GROUP BY {key_list}
-        """
-    )
+    rows = f"""
+        SELECT {key_list}, {", ".join(values)} FROM {stored}
+        SEMI JOIN (SELECT {key_list} FROM {name}_before UNION SELECT {key_list} FROM {name}_after)
+            USING ({key_list})
+        UNION ALL SELECT {key_list}, {", ".join(f"-{v}" for v in values)} FROM {name}_before
+        UNION ALL SELECT {key_list}, {", ".join(values)} FROM {name}_after
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_next AS {_summed(stat, values, rows)}")
     con.execute(
         f"DELETE FROM {stored} s USING (SELECT {key_list} FROM {name}_before "
         f"UNION SELECT {key_list} FROM {name}_after) k "
