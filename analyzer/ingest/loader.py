@@ -375,15 +375,7 @@ def _try_fast(
 
 def _drop_working_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Free the load's working tables before the refresh needs the memory."""
-    for temp in (
-        "staged",
-        "staged_lines",
-        "staged_file",
-        "documents",
-        "activities",
-        "normalized",
-        "duplicates",
-    ):
+    for temp in ("staged", "staged_lines", "documents", "activities", "normalized", "duplicates"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
     con.execute("DROP VIEW IF EXISTS stored_events")
 

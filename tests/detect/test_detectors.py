@@ -22,6 +22,11 @@ def _long(first: int, count: int) -> str:
     )
 
 
+def _bot_replies(*texts: str) -> list[Row]:
+    """Bot replies, each after a short customer message ("a", "b", ...)."""
+    return [row for n, text in enumerate(texts) for row in (C(chr(97 + n)), B(text))]
+
+
 def C(text: str, **kw: object) -> Row:
     return ("customer", text, kw)
 
@@ -151,52 +156,28 @@ CASES: list[tuple[str, list[Row], set[str]]] = [
     ("agent came", [C("help"), NOTICE, C("hello??"), A("Hi!")], set()),
     (
         "bot loop",
-        [
-            C("a"),
-            B("Sorry, I didn't get that."),
-            C("b"),
-            B("Could you rephrase that?"),
-            C("c"),
-            B("I didn't quite catch that."),
-        ],
+        _bot_replies(
+            "Sorry, I didn't get that.", "Could you rephrase that?", "I didn't quite catch that."
+        ),
         {"bot_loop"},
     ),
     (
         "two fallbacks are no loop",
-        [
-            C("a"),
-            B("Sorry, I didn't get that."),
-            C("b"),
-            B("Could you rephrase that?"),
-            C("c"),
-            B("Your order ships today."),
-        ],
+        _bot_replies(
+            "Sorry, I didn't get that.", "Could you rephrase that?", "Your order ships today."
+        ),
         set(),
     ),
     (
         # bags longer than the short-list path (80 words): the same comparison, counted the
         # other way (queries/detectors/bot_loop.sql)
         "long near-identical replies loop",
-        [
-            C("a"),
-            B(_long(0, 80)),
-            C("b"),
-            B(_long(1, 80)),
-            C("c"),
-            B(_long(2, 80)),
-        ],
+        _bot_replies(_long(0, 80), _long(1, 80), _long(2, 80)),
         {"bot_loop"},
     ),
     (
         "long different replies are no loop",
-        [
-            C("a"),
-            B(_long(0, 80)),
-            C("b"),
-            B(_long(50, 80)),
-            C("c"),
-            B(_long(100, 80)),
-        ],
+        _bot_replies(_long(0, 80), _long(50, 80), _long(100, 80)),
         set(),
     ),
     ("handoff failed event", [C("help"), NOTICE, E("handoff_failed")], {"handoff_failed"}),
