@@ -158,3 +158,35 @@ def test_typed_views_come_from_the_packaged_defaults() -> None:
             assert config.importer(name).strings(key) == values
     with pytest.raises(ConfigError, match="has no handoff_tools"):
         config.importer("rasa").strings("handoff_tools")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # the sentence with the phrase goes, with the mark before it (its own mark stays); the
+        # others stay
+        (
+            "Thanks. Would you like me to connect you? Transferring you now.",
+            "Thanks ? Transferring you now.",
+        ),
+        # two such sentences side by side both go
+        ("Shall I connect you? Would you like me to pass you on! Bye", "  ! Bye"),
+        ("would you like me to connect you", " "),
+        ("Nothing to take out here.", "Nothing to take out here."),
+        # a line break ends a sentence too
+        ("Okay\nshall I put you through\nplease wait", "Okay \nplease wait"),
+    ],
+)
+def test_sentence_regex_takes_out_each_sentence_holding_a_phrase(text: str, kept: str) -> None:
+    import re
+
+    import duckdb
+
+    from analyzer.config import sentence_regex
+
+    pattern = sentence_regex([r"\b(would you like me to|shall i)\b"])
+    with duckdb.connect() as con:
+        got = con.execute("SELECT regexp_replace($t, $p, ' ', 'g')", {"t": text, "p": pattern})
+        assert got.fetchone() == (kept,)
+    # a backtracking engine (Python's here, Java's on Spark) reads it the same way
+    assert re.sub(pattern, " ", text) == kept
