@@ -46,7 +46,7 @@ from analyzer.engine import DuckDBEngine, Engine
 from analyzer.sql import Query, queries_in, query
 
 # Raise when the Python side of the derivation changes; the SQL files are fingerprinted as written.
-DEFINITIONS_VERSION = "2"
+DEFINITIONS_VERSION = "3"  # 3: the sentence regexes start at a sentence (analyzer.config)
 STORED = ("turns", "friction_flags", "conversations")
 SCOPE = "refresh_scope"  # temp table of conversation ids: what a scoped refresh rebuilds
 # A scope holding more than this share of the stored conversations is rebuilt in full (cheaper).
