@@ -191,3 +191,42 @@ def test_sample_logs_outcomes_agree_with_their_ground_truth(db: Database) -> Non
     for col in ("outcome", "handoff_outcome", "resolution"):
         agree = (merged[f"{col}_truth"] == merged[col]).mean()
         assert agree >= 0.99, f"{col}: {agree:.3f}"
+
+
+@pytest.mark.parametrize("event", ["handoff_failed", "transfer_failed"])
+def test_a_failed_transfer_event_is_a_failed_handoff_either_name(
+    db: Database, tmp_path: Path, event: str
+) -> None:
+    # Amazon Connect names it transfer_failed; the outcome and the flags read both names alike
+    records = [
+        ("customer", "message", "my scooter will not unlock"),
+        ("bot", "message", "Let me get the fleet team for you."),
+        ("system", "handoff_initiated", None),
+        ("system", event, None),
+        ("bot", "message", "Please call us on 0800 000 000 instead."),
+        ("customer", "message", "ok calling"),
+        ("system", "conversation_ended", None),
+    ]
+    path = tmp_path / "failed.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "conversation_id": "f-1",
+                    "timestamp": f"2026-03-02T10:00:{i * 5:02d}Z",
+                    "role": role,
+                    "event": kind,
+                    "text": text,
+                    "queue": "fleet" if kind != "message" else None,
+                }
+            )
+            + "\n"
+            for i, (role, kind, text) in enumerate(records)
+        ),
+        encoding="utf-8",
+    )
+    db.load([path])
+    conv = db.conversations().set_index("conversation_id").loc["f-1"]
+    assert (conv.outcome, conv.handoff_outcome) == ("handed_off", "handoff_failed")
+    flags = set(db.flags()["flag"])
+    assert "handoff_failed" in flags and "abandoned_in_queue" not in flags

@@ -5,8 +5,9 @@ WITH marks AS (
     SELECT
         *,
         -- the conversation reached a human or was sent to one
+        -- (transfer_failed is the name some platforms give handoff_failed, Amazon Connect's too)
         event IN ('handoff_initiated', 'queued', 'agent_joined', 'transfer', 'handoff_failed',
-                  'handoff_accepted')
+                  'transfer_failed', 'handoff_accepted')
             OR (role = 'agent' AND is_message)
             OR is_transfer_notice
             OR is_failure_notice AS is_handoff_signal,
@@ -30,7 +31,8 @@ agg AS (
         min("timestamp") FILTER (WHERE is_handoff_signal) AS handoff_at,
         min(seq) FILTER (WHERE is_agent_message) AS first_agent_seq,
         min("timestamp") FILTER (WHERE is_agent_message) AS first_agent_at,
-        bool_or(event = 'handoff_failed' OR is_failure_notice) AS handoff_failed_reported,
+        bool_or(event IN ('handoff_failed', 'transfer_failed') OR is_failure_notice)
+            AS handoff_failed_reported,
         max(seq) FILTER (WHERE role = 'customer' AND is_message) AS last_customer_message_seq,
         max(seq) FILTER (WHERE event = 'conversation_ended') AS ended_event_seq,
         bool_or(regexp_matches(lower(coalesce(platform_outcome, '')), 'abandon|timed? ?out|timeout'))
@@ -46,7 +48,8 @@ agg AS (
         -- datasets have none, and the flags about the bot's part cannot apply to them
         bool_or((role = 'bot' AND is_message)
                 OR event IN ('handoff_requested', 'handoff_initiated', 'queued', 'agent_joined',
-                             'transfer', 'handoff_failed', 'handoff_accepted', 'bot_fallback'))
+                             'transfer', 'handoff_failed', 'transfer_failed', 'handoff_accepted',
+                             'bot_fallback'))
             AS has_bot_side
     FROM marks
     GROUP BY conversation_id
