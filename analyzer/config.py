@@ -61,14 +61,14 @@ def sentence_regex(phrases: list[str]) -> str:
     A sentence runs up to . ! ? ; a dash or a line break. A match starts at the start of the text
     or at the mark that ends the sentence before (taken out with it), never inside a sentence: a
     backtracking regex engine (Java's, on Spark) would otherwise try every position of a sentence
-    and scan the rest of it from each, quadratic in the sentence's length (15x slower on Spark over
-    a corpus's messages). RE2 (DuckDB) is linear either way and as fast with this form.
+    and scan the rest of it from each, quadratic in the sentence's length (docs/performance.md,
+    Spark). RE2 (DuckDB) is linear either way and as fast with this form.
     """
     if not phrases:
         return _NEVER
     inner = "|".join(f"(?:{p})" for p in phrases)
-    marks = "[.!?;\\n\u2014\u2013]"
-    return f"(?i)(?:^|{marks})[^.!?;\\n\u2014\u2013]*(?:{inner})[^.!?;\\n\u2014\u2013]*"
+    marks = ".!?;\\n\u2014\u2013"
+    return f"(?i)(?:^|[{marks}])[^{marks}]*(?:{inner})[^{marks}]*"
 
 
 # The [redaction] kinds, applied in this order (earlier kinds win where patterns overlap).

@@ -182,6 +182,20 @@ CASES: list[tuple[str, list[Row], set[str]]] = [
     ),
     ("handoff failed event", [C("help"), NOTICE, E("handoff_failed")], {"handoff_failed"}),
     (
+        # Amazon Connect's name for it: a failed handoff too, not a wait the customer gave up on
+        "transfer failed event, then the customer leaves",
+        [
+            C("help"),
+            NOTICE,
+            E("handoff_initiated", queue="fleet"),
+            E("transfer_failed", queue="fleet"),
+            B("Please call us on 0800 000 000 instead."),
+            C("ok calling"),
+            E("conversation_ended"),
+        ],
+        {"handoff_failed"},
+    ),
+    (
         "agents said available",
         [C("help"), B("Agents are available until 8pm."), NOTICE, A("Hi.")],
         set(),
