@@ -25,6 +25,7 @@ SUPPORT_TABLES = (
     "word_rarity",
     "customer_words",
     "restatements",
+    "question_topics",
 )
 
 
@@ -55,6 +56,7 @@ def prepare_support(engine: Engine, params: dict[str, Any]) -> None:
         "word_rarity",
         "customer_words",
         "restatements",
+        "question_topics",
     ):
         engine.materialize(name, query("support", name), params, temp=True)
     _per_kind(

@@ -1,6 +1,6 @@
 -- name: agent_reasked
 -- description: An agent asked for information the customer had already given before the handoff, of any kind: the customer's answer to the agent's question repeats what they told the bot (informative words, as customer_repeated counts them), or the customer answers that they already said it, or the bot had asked about the same thing (a topic word of the agent's question in the bot's question) and the customer answered it, or a configured kind (order number, e-mail, ...) named or answered before the handoff. Asking for something new, or quoting the value back to confirm it, is not a re-ask.
--- params: problem_question_re, offer_question_re, rare_word_share, rare_word_conversations, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, offer_question_sentence_re, ask_words, stop_words, min_word_length, repeat_informative_share
+-- params: problem_question_re, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, repeat_informative_share
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversation_outcomes
@@ -113,46 +113,6 @@ replies AS (
           AND a.seq > q.seq AND a.seq < t.seq)
     GROUP BY q.conversation_id, q.seq, q.message_id, q.text
 ),
-question_sentences AS (
-    -- the question sentences of bot messages before the handoff and of agent messages, offers
-    -- ("would you like me to ...?") taken out, that ask for a value
-    SELECT conversation_id, seq, role, sentence
-    FROM (
-        SELECT conversation_id, seq, role,
-               -- questions end in '?', except in voice transcripts, which have no punctuation
-               -- (each branch's pattern is a constant, compiled once, not once per row)
-               unnest(CASE WHEN has_question THEN regexp_extract_all(text, '[^.!?\n]*[?]')
-                           ELSE regexp_extract_all(text, '[^.!?\n]+') END) AS sentence
-        FROM (
-            SELECT t.conversation_id, t.seq, t.role, strpos(t.text, '?') > 0 AS has_question,
-                   -- offer sentences are cut only from a message with an offer in it: the
-                   -- sentence pattern is slow to search, the offer alone fast
-                   CASE WHEN regexp_matches(t.text, $offer_question_re)
-                        THEN regexp_replace(t.text, $offer_question_sentence_re, ' ', 'g')
-                        ELSE t.text END AS text
-            FROM turns t
-            JOIN handed h ON h.conversation_id = t.conversation_id
-            WHERE t.is_message
-              AND ((t.role = 'bot' AND t.seq < h.handoff_seq)
-                   OR (t.role = 'agent' AND t.seq >= h.first_agent_seq))
-        )
-    )
-    WHERE regexp_matches(sentence, $value_question_re)
-),
-topic_words AS (
-    -- what a question is about: its words that are no question words and no stop words, plural
-    -- 's' dropped
-    SELECT DISTINCT conversation_id, seq, role,
-           CASE WHEN length(word) > 3 AND right(word, 1) = 's' AND right(word, 2) <> 'ss'
-                THEN left(word, length(word) - 1) ELSE word END AS word
-    FROM (
-        SELECT conversation_id, seq, role,
-               unnest(regexp_extract_all(lower(sentence), '[\p{L}\p{N}]+')) AS word
-        FROM question_sentences
-    )
-    WHERE length(word) >= $min_word_length AND NOT array_contains($ask_words, word)
-      AND NOT array_contains($stop_words, word) AND NOT regexp_matches(word, '[0-9]')
-),
 bot_phase AS (
     SELECT t.conversation_id, t.seq, t.role, t.text,
            lead(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_role,
@@ -172,7 +132,7 @@ answered_bot_questions AS (
     WHERE role = 'bot' AND next_role = 'customer' AND next_words <= 12
 ),
 bot_topics AS (
-    SELECT conversation_id, seq, count(*) AS n FROM topic_words WHERE role = 'bot'
+    SELECT conversation_id, seq, count(*) AS n FROM question_topics WHERE role = 'bot'
     GROUP BY conversation_id, seq
 ),
 topic_matches AS (
@@ -181,16 +141,15 @@ topic_matches AS (
     SELECT q.conversation_id, q.seq, ba.seq AS bot_seq, bq.text AS bot_text,
            count(DISTINCT qa.word) AS shared, min(qa.word) AS word
     FROM agent_questions q
-    JOIN topic_words qa ON qa.conversation_id = q.conversation_id AND qa.seq = q.seq
-    JOIN topic_words ba ON ba.conversation_id = q.conversation_id AND ba.role = 'bot'
+    JOIN question_topics qa ON qa.conversation_id = q.conversation_id AND qa.seq = q.seq
+    JOIN question_topics ba ON ba.conversation_id = q.conversation_id AND ba.role = 'bot'
      AND (ba.word = qa.word
           OR (least(length(ba.word), length(qa.word)) >= 4
               AND (right(ba.word, length(qa.word)) = qa.word
                    OR right(qa.word, length(ba.word)) = ba.word)))
     JOIN answered_bot_questions bq ON bq.conversation_id = ba.conversation_id AND bq.seq = ba.seq
     LEFT JOIN word_rarity r ON r.word = qa.word
-    WHERE coalesce(r.conversations, 0)
-          <= greatest($rare_word_conversations, $rare_word_share * coalesce(r.corpus, 0))
+    WHERE coalesce(r.rare, true)
     GROUP BY q.conversation_id, q.seq, ba.seq, bq.text
 ),
 same_topic AS (
@@ -219,7 +178,7 @@ described AS (
 ),
 specific AS (
     -- agent questions about something in particular: "how can I help?" asks for nothing given
-    SELECT DISTINCT conversation_id, seq FROM topic_words WHERE role = 'agent'
+    SELECT DISTINCT conversation_id, seq FROM question_topics WHERE role = 'agent'
 ),
 any_kind AS (
     SELECT r.conversation_id, r.ask_seq AS seq, r.message_id, 1 AS priority,

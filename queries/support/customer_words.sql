@@ -1,6 +1,6 @@
 -- name: customer_words
--- description: The distinct candidate words (numbers and codes, and long enough words that are no stop words) of each customer message told to the bot (phase 'bot', before the handoff) or to an agent (phase 'agent', after the first agent message) in conversations an agent answered, with whether the word is informative: it holds a digit (a code such as PP-7781-3350 is one word), or it is no stop word and rare in the customers' messages of the whole corpus (in at most rare_word_share of the conversations, or rare_word_conversations, whichever is more). A word the agent used in the message just before is an echo of the agent, not something the customer restates.
--- params: stop_words, min_word_length, rare_word_share, rare_word_conversations
+-- description: The distinct candidate words (numbers and codes, and long enough words that are no stop words) of each customer message told to the bot (phase 'bot', before the handoff) or to an agent (phase 'agent', after the first agent message) in conversations an agent answered, with whether the word is informative: it holds a digit (a code such as PP-7781-3350 is one word), or it is no stop word and rare in the customers' messages of the whole corpus (word_rarity's class). A word the agent used in the message just before is an echo of the agent, not something the customer restates.
+-- params: stop_words, min_word_length
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversation_outcomes
@@ -58,12 +58,8 @@ SELECT
     w.seq,
     w.phase,
     w.word,
-    coalesce(r.conversations, 0) AS conversations,
-    a.word IS NULL
-    AND (w.has_digit
-         OR coalesce(r.conversations, 0)
-            <= greatest($rare_word_conversations, $rare_word_share * coalesce(r.corpus, 0)))
-        AS informative
+    coalesce(r.scarce, true) AS scarce,
+    a.word IS NULL AND (w.has_digit OR coalesce(r.rare, true)) AS informative
 FROM candidates w
 LEFT JOIN word_rarity r ON r.word = w.word
 LEFT JOIN agent_words a

@@ -1,13 +1,13 @@
 -- name: restatements
--- description: Each customer message to an agent with the informative words in it (customer_words) that the customer had already told the bot, and whether the message restates what the bot was told: a number or code told again; or words making up at least repeat_informative_share of the message with no new number or code in it (a single word only when it is really rare, in at most rare_word_conversations conversations); or any of them when the customer says it is a repeat ("like I told the bot"). customer_repeated and agent_reasked both read it.
--- params: already_said_re, repeat_informative_share, rare_word_conversations
+-- description: Each customer message to an agent with the informative words in it (customer_words) that the customer had already told the bot, and whether the message restates what the bot was told: a number or code told again; or words making up at least repeat_informative_share of the message with no new number or code in it (a single word only when it is scarce, in at most rare_word_conversations conversations: word_rarity); or any of them when the customer says it is a repeat ("like I told the bot"). customer_repeated and agent_reasked both read it.
+-- params: already_said_re, repeat_informative_share
 WITH informative AS (
-    SELECT conversation_id, seq, phase, word, conversations FROM customer_words WHERE informative
+    SELECT conversation_id, seq, phase, word, scarce FROM customer_words WHERE informative
 ),
 told AS (
     SELECT a.conversation_id, a.seq, count(*) AS n_words,
            count(b.word) AS n_told, min(b.word) AS example,
-           min(CASE WHEN b.word IS NOT NULL THEN a.conversations END) AS rarest_told,
+           bool_or(a.scarce) FILTER (WHERE b.word IS NOT NULL) AS scarce_told,
            count(b.word) FILTER (WHERE regexp_matches(a.word, '[0-9]')) AS values_told,
            count(*) FILTER (WHERE regexp_matches(a.word, '[0-9]') AND b.word IS NULL) AS new_values
     FROM informative a
@@ -27,7 +27,7 @@ SELECT
     t.n_told >= 1
     AND (t.values_told >= 1
          OR (t.new_values = 0
-             AND (t.n_told >= 2 OR t.rarest_told <= $rare_word_conversations)
+             AND (t.n_told >= 2 OR t.scarce_told)
              AND CAST(t.n_told AS DOUBLE) / t.n_words >= $repeat_informative_share)
          OR (t.new_values = 0 AND regexp_matches(m.text, $already_said_re))) AS restates
 FROM told t
