@@ -1,12 +1,13 @@
 """Derived tables. Each step writes its own table and reads only the tables of earlier steps:
 
     events -> turns -> statistics (queries/statistics/) -> conversation_outcomes
-           -> support tables -> friction_flags (every detector, one union)
+           -> support tables -> friction_flags (every detector, one union), rarity_reads
            -> conversation_rows (each conversation's own columns) -> across_conversations
            -> conversations
 
-`turns`, the statistics, `friction_flags` and `conversations` are stored; the rest are working
-tables dropped at the end. Every step but two is about one conversation at a time. The two that
+`turns`, the statistics, `friction_flags`, `rarity_reads` and `conversations` are stored (Spark
+keeps no `rarity_reads`: it never refreshes in part); the rest are working tables dropped at the
+end. Every step but two is about one conversation at a time. The two that
 are not: the statistics (sums over conversations) and `across_conversations` (recontacts and the
 CSAT scale, windows over every conversation's row, not its messages).
 
@@ -25,7 +26,10 @@ Three ways to run the same queries:
   the scope's rows of each stored table are replaced by the temp table's rows, each statistic is
   adjusted by the scope's contribution after minus before, and `across_conversations` runs over
   every conversation of the scope's customers (over all of them when the load changed the CSAT
-  scale), updating the rows it changes.
+  scale), updating the rows it changes. When the statistics' new values change a word's class
+  (rare, scarce: queries/support/word_rarity.sql), the stored conversations that `rarity_reads`
+  lists with that word join the scope before the detectors run: with their stored turns, which
+  do not depend on the statistics. So a scoped refresh gives what a full rebuild would.
 
 A load falls back to a full rebuild when the definitions (the SQL files and DEFINITIONS_VERSION)
 or the configuration the queries read have changed since the derived tables were built: both
@@ -46,15 +50,11 @@ from analyzer.engine import DuckDBEngine, Engine
 from analyzer.sql import Query, queries_in, query
 
 # Raise when the Python side of the derivation changes; the SQL files are fingerprinted as written.
-DEFINITIONS_VERSION = "3"  # 3: the sentence regexes start at a sentence (analyzer.config)
-STORED = ("turns", "friction_flags", "conversations")
+DEFINITIONS_VERSION = "4"  # 4: a change of a word's class judges its readers again
+STORED = ("turns", "friction_flags", "rarity_reads", "conversations")
 SCOPE = "refresh_scope"  # temp table of conversation ids: what a scoped refresh rebuilds
 # A scope holding more than this share of the stored conversations is rebuilt in full (cheaper).
 FULL_REBUILD_SHARE = 0.5
-# The detectors judge a word's rarity against the whole corpus, and a scoped refresh judges only
-# the scope's conversations again. Once the data has grown by this share since the last full
-# rebuild, a load rebuilds everything, so no conversation's flags lag far behind the corpus.
-REJUDGE_GROWTH = 0.25
 # A full rebuild on DuckDB derives at most about this many events at a time: one batch of this
 # size stays within the default memory_limit (1GB), where ten million events at once do not.
 BATCH_EVENTS = 2_000_000
@@ -73,6 +73,7 @@ def definitions() -> list[Query]:
         query("views", "conversation_outcomes"),
         *queries_in("support"),
         *queries_in("detectors"),
+        query("views", "rarity_reads"),
         query("views", "conversations_flagged"),
         query("views", "across_conversations"),
         query("views", "conversations"),
@@ -105,6 +106,8 @@ def _after_turns(engine: Engine, params: dict[str, Any], *, temp: bool) -> None:
     )
     prepare_support(engine, params)
     build_flags(engine, params, temp=temp)
+    if engine.name != "spark":  # only a DuckDB database is refreshed in part (see the docstring)
+        engine.materialize("rarity_reads", query("views", "rarity_reads"), params, temp=temp)
     drop_support(engine)
     engine.materialize(
         "conversation_rows", query("views", "conversations_flagged"), params, temp=True
@@ -129,6 +132,7 @@ class Refresh:
     mode: str  # "scoped" (only the conversations in the scope), "full", or "none" (nothing new)
     conversations: int  # conversations derived again
     reason: str = ""  # why a load rebuilt everything
+    judged_again: int = 0  # of a scoped refresh's conversations: untouched, judged again
 
     def __str__(self) -> str:
         if self.mode == "none":
@@ -137,6 +141,11 @@ class Refresh:
         if self.mode == "full":
             return (
                 f"full rebuild, {what} ({self.reason})" if self.reason else f"full rebuild, {what}"
+            )
+        if self.judged_again:
+            return (
+                f"{what} ({self.judged_again:,} of them judged again: the new records changed "
+                "which of their words are rare)"
             )
         return what
 
@@ -167,9 +176,9 @@ def refresh_after_load(engine: DuckDBEngine, config: Config) -> Refresh:
     """Refresh what the load just made stale, inside the caller's transaction.
 
     The load leaves the ids of the conversations it added events to in the temp table
-    `refresh_scope`; only those are derived again, unless the definitions or the configuration
-    changed since the last refresh, the scope holds most conversations, or the data has grown by
-    REJUDGE_GROWTH since the last full rebuild: then all are.
+    `refresh_scope`; only those are derived again (with the stored conversations whose flags
+    read a word whose class the load changed), unless the definitions or the configuration
+    changed since the last refresh, or the scope holds most conversations: then all are.
     """
     con = engine.con
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {SCOPE} (conversation_id VARCHAR NOT NULL)")
@@ -181,23 +190,13 @@ def refresh_after_load(engine: DuckDBEngine, config: Config) -> Refresh:
     stored = 0 if reason else _count(engine, f"SELECT count(*) FROM {conversations}")
     if not reason and scoped > FULL_REBUILD_SHARE * stored:
         reason = "the new records touch most conversations"
-    if not reason:
-        new = _count(
-            engine,
-            f"SELECT count(*) FROM {SCOPE} s ANTI JOIN {conversations} c USING (conversation_id)",
-        )
-        judged = int(_meta(engine).get("derived_full_conversations", "0"))
-        if stored + new > (1 + REJUDGE_GROWTH) * judged:
-            reason = (
-                f"the data has grown by more than {REJUDGE_GROWTH:.0%} since the last full "
-                "rebuild, so word rarity is judged again over every conversation"
-            )
     if reason:
         return refresh(engine, config, reason)
-    if scoped:
-        _refresh_scope(engine, config)
+    judged_again = _refresh_scope(engine, config) if scoped else 0
     con.execute(f"DROP TABLE {SCOPE}")
-    return Refresh("scoped", scoped) if scoped else Refresh("none", 0)
+    if not scoped:
+        return Refresh("none", 0)
+    return Refresh("scoped", scoped + judged_again, judged_again=judged_again)
 
 
 def _count(engine: DuckDBEngine, sql: str) -> int:
@@ -214,8 +213,7 @@ def _stored(engine: DuckDBEngine, table: str) -> str:
 
 def _meta(engine: DuckDBEngine) -> dict[str, str]:
     rows = engine.con.execute(
-        "SELECT key, value FROM meta "
-        "WHERE key IN ('derived_definitions', 'derived_config', 'derived_full_conversations')"
+        "SELECT key, value FROM meta WHERE key IN ('derived_definitions', 'derived_config')"
     ).fetchall()
     return {str(k): str(v) for k, v in rows}
 
@@ -230,25 +228,23 @@ def _stale(engine: DuckDBEngine, config: Config) -> str:
             "AND schema_name = 'main'"
         ).fetchall()
     }
-    if not meta or not {*STORED, *(s.name for s in statistic_queries())} <= tables:
+    if not meta:
         return "first refresh of this database"
     if meta.get("derived_definitions") != definitions_fingerprint():
         return "the definitions changed since the last refresh"
     if meta.get("derived_config") != config_fingerprint(config):
         return "the configuration changed since the last refresh"
+    missing = sorted({*STORED, *(s.name for s in statistic_queries())} - tables)
+    if missing:
+        return f"the derived table {missing[0]} is missing"
     return ""
 
 
 def _record(engine: DuckDBEngine, config: Config) -> None:
-    """After a full rebuild: what it was built from, and how many conversations it judged."""
+    """After a full rebuild: what it was built from."""
     engine.con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('derived_definitions', $d), ('derived_config', $c), "
-        "('derived_full_conversations', $n)",
-        {
-            "d": definitions_fingerprint(),
-            "c": config_fingerprint(config),
-            "n": str(_count(engine, "SELECT count(*) FROM conversations")),
-        },
+        "INSERT OR REPLACE INTO meta VALUES ('derived_definitions', $d), ('derived_config', $c)",
+        {"d": definitions_fingerprint(), "c": config_fingerprint(config)},
     )
 
 
@@ -257,32 +253,36 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _refresh_scope(engine: DuckDBEngine, config: Config) -> None:
+def _refresh_scope(engine: DuckDBEngine, config: Config) -> int:
+    """Derive the scope's conversations again; returns how many untouched ones joined it."""
     con = engine.con
     params = config.sql_params()
     stats = statistic_queries()
-    # The scope's smallest and largest ids bound every read of a stored table as constants, so
-    # DuckDB skips the row groups outside them (a week's new conversations are the newest rows)
-    # instead of reading every row's text before the join drops it.
-    row = con.execute(f"SELECT min(conversation_id), max(conversation_id) FROM {SCOPE}").fetchone()
-    lo, hi = (_literal(str(v)) for v in (row or ("", "")))
-    in_scope = (
-        f"WHERE conversation_id BETWEEN {lo} AND {hi} "
-        f"AND conversation_id IN (SELECT conversation_id FROM {SCOPE})"
-    )
-    # Before: each statistic's contribution from the scope's rows as they are stored now.
+    in_scope = _in_scope(engine)
+    # Before: each statistic's contribution from the scope's rows as they are stored now, and
+    # every word's class under the stored statistics.
     _shadow(engine, "turns", in_scope)
     for stat in stats:
         engine.materialize(f"{stat.name}_before", stat, params, temp=True)
     con.execute("DROP VIEW turns")
+    engine.materialize("word_rarity_before", query("support", "word_rarity"), params, temp=True)
     _shadow(engine, "events", in_scope)
     engine.materialize("turns", query("views", "turns"), params, temp=True)
     scale = _csat_scale(engine)
     for stat in stats:
         engine.materialize(f"{stat.name}_after", stat, params, temp=True)
         _adjust(engine, stat)
-    _after_turns(engine, params, temp=True)
     con.execute("DROP VIEW events")
+    judged_again = _judge_again(engine, params)
+    if judged_again:
+        in_scope = _in_scope(engine)
+        # their events did not change, so neither did their turns nor their share of a statistic
+        con.execute(
+            "INSERT INTO turns BY NAME SELECT * FROM "
+            f"(SELECT * FROM {_stored(engine, 'turns')} {in_scope}) "
+            "ANTI JOIN turns USING (conversation_id)"
+        )
+    _after_turns(engine, params, temp=True)
     conversations = _stored(engine, "conversations")
     # the customers whose conversations' recontacts the scope can change: its own, before and after
     con.execute(
@@ -294,6 +294,7 @@ def _refresh_scope(engine: DuckDBEngine, config: Config) -> None:
         con.execute(f"DELETE FROM {_stored(engine, table)} {in_scope}")
     _store(engine, "turns", "turns", first=False)
     _store(engine, "friction_flags", "friction_flags", first=False)
+    _store(engine, "rarity_reads", "rarity_reads", first=False)
     _store(engine, "conversation_rows", "conversations", first=False)
     # a score above 5 that is the first (or was the last) puts every score on another scale
     whole = _csat_scale(engine) != scale
@@ -303,6 +304,59 @@ def _refresh_scope(engine: DuckDBEngine, config: Config) -> None:
         "" if whole else f"{in_scope} OR customer_id IN (SELECT customer_id FROM scope_customers)",
     )
     con.execute("DROP TABLE scope_customers")
+    return judged_again
+
+
+def _in_scope(engine: DuckDBEngine) -> str:
+    """The WHERE clause keeping a stored table's rows of the scope's conversations.
+
+    The scope's smallest and largest ids bound every read of a stored table as constants, so
+    DuckDB skips the row groups outside them (a week's new conversations are the newest rows)
+    instead of reading every row's text before the join drops it.
+    """
+    row = engine.con.execute(
+        f"SELECT min(conversation_id), max(conversation_id) FROM {SCOPE}"
+    ).fetchone()
+    lo, hi = (_literal(str(v)) for v in (row or ("", "")))
+    return (
+        f"WHERE conversation_id BETWEEN {lo} AND {hi} "
+        f"AND conversation_id IN (SELECT conversation_id FROM {SCOPE})"
+    )
+
+
+def _judge_again(engine: DuckDBEngine, params: dict[str, Any]) -> int:
+    """Add to the scope the stored conversations whose flags read a word whose class the
+    adjusted statistics changed (a word rare last week may be common now); returns how many.
+
+    A word's class is what word_rarity.sql says under the statistics before the load
+    (`word_rarity_before`, dropped here) and after; a word missing from one side is in no
+    customer's message there, which the query's readers take as rare and scarce.
+    """
+    con = engine.con
+    engine.materialize("word_rarity_after", query("support", "word_rarity"), params, temp=True)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE changed_words AS
+        SELECT coalesce(b.word, a.word) AS word
+        FROM word_rarity_before b
+        FULL JOIN word_rarity_after a ON a.word = b.word
+        WHERE coalesce(b.rare, true) <> coalesce(a.rare, true)
+           OR coalesce(b.scarce, true) <> coalesce(a.scarce, true)
+        """
+    )
+    con.execute("DROP TABLE word_rarity_before")
+    con.execute("DROP TABLE word_rarity_after")
+    before = _count(engine, f"SELECT count(*) FROM {SCOPE}")
+    con.execute(
+        f"""
+        INSERT INTO {SCOPE}
+        SELECT DISTINCT conversation_id FROM {_stored(engine, "rarity_reads")}
+        SEMI JOIN changed_words USING (word)
+        EXCEPT SELECT conversation_id FROM {SCOPE}
+        """
+    )
+    con.execute("DROP TABLE changed_words")
+    return _count(engine, f"SELECT count(*) FROM {SCOPE}") - before
 
 
 def _csat_scale(engine: DuckDBEngine) -> bool:
@@ -409,6 +463,7 @@ def _derive_in_batches(
         _after_turns(engine, params, temp=True)
         con.execute("DROP VIEW turns")
         _store(engine, "friction_flags", "friction_flags", first=i == 0)
+        _store(engine, "rarity_reads", "rarity_reads", first=i == 0)
         if i == 0:
             # the stored table as views/conversations.sql makes it; its cross-conversation
             # columns, first from this batch alone, are brought up to date over all below

@@ -26,6 +26,7 @@ DERIVED = {
     "turns": "conversation_id, seq",
     "conversations": "conversation_id",
     "friction_flags": "conversation_id, flag, message_id, detail",
+    "rarity_reads": "conversation_id, word",
     "customer_word_mentions": "word",
     "customer_word_conversations": "word",
     "conversations_by_role": "role",
@@ -98,7 +99,6 @@ def test_scoped_refresh_equals_full_rebuild(
     rng = random.Random(seed)
     # scoped whenever it can be: the data here grows by a half or more at every load
     monkeypatch.setattr(pipeline, "FULL_REBUILD_SHARE", float("inf"))
-    monkeypatch.setattr(pipeline, "REJUDGE_GROWTH", float("inf"))
     parts = _cut(rng, _conversations(rng, 60), files=5)
     files = []
     for i, lines in enumerate(parts):
@@ -135,7 +135,6 @@ def test_a_load_keeps_the_other_conversations_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rows of conversations the load does not touch are left as they were, not rewritten."""
-    monkeypatch.setattr(pipeline, "REJUDGE_GROWTH", 1.0)  # a third week adds half as much again
     db = analyzer.open_database(tmp_path / "h.duckdb")
     db.load([SAMPLE_LOGS / "2026-W39.jsonl", SAMPLE_LOGS / "2026-W40.jsonl"])
     db.con.execute(
@@ -156,7 +155,6 @@ def test_a_load_keeps_the_other_conversations_rows(
 def test_a_new_definitions_version_rebuilds_everything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "REJUDGE_GROWTH", 1.0)  # a third week adds half as much again
     db = analyzer.open_database(tmp_path / "h.duckdb")
     db.load([SAMPLE_LOGS / "2026-W39.jsonl"])
     monkeypatch.setattr(pipeline, "DEFINITIONS_VERSION", "next")
@@ -164,6 +162,16 @@ def test_a_new_definitions_version_rebuilds_everything(
     assert "the definitions changed" in summary.refresh
     summary = db.load([SAMPLE_LOGS / "2026-W41.jsonl"])
     assert "full rebuild" not in summary.refresh
+    db.close()
+
+
+def test_a_missing_derived_table_rebuilds_everything(tmp_path: Path) -> None:
+    db = analyzer.open_database(tmp_path / "h.duckdb")
+    db.load([SAMPLE_LOGS / "2026-W39.jsonl"])
+    db.con.execute("DROP TABLE rarity_reads")
+    summary = db.load([SAMPLE_LOGS / "2026-W40.jsonl"])
+    assert "the derived table rarity_reads is missing" in summary.refresh, summary.refresh
+    assert db.con.execute("SELECT count(*) > 0 FROM rarity_reads").fetchone() == (True,)
     db.close()
 
 
@@ -293,10 +301,10 @@ def test_a_rebuild_in_batches_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -
         pd.testing.assert_frame_equal(batched[table], one[table], obj=table)
 
 
-def test_grown_data_judges_word_rarity_again(tmp_path: Path) -> None:
+def test_a_word_that_stops_being_rare_judges_its_readers_again(tmp_path: Path) -> None:
     """A word rare last week is common this week: an old conversation flagged on it alone loses
-    the flag in a full rebuild. A scoped refresh would keep it, so a load that grows the data by
-    more than REJUDGE_GROWTH since the last full rebuild rebuilds everything."""
+    the flag in a full rebuild, and so in the load that made it common, which derives that
+    conversation again (it reads the word) and no other untouched one."""
     handed = _conversation(
         "a",
         "02",
@@ -330,8 +338,14 @@ def test_grown_data_judges_word_rarity_again(tmp_path: Path) -> None:
         db.load([first])
         assert ("a", "agent_reasked") in flags(db)  # "zorblat" is rare: described again
         summary = db.load([second])
-        assert "judged again" in summary.refresh, summary.refresh
+        assert "full rebuild" not in summary.refresh, summary.refresh
+        # the six new conversations and "a", not the fourteen about opening hours
+        assert summary.refresh.startswith("7 conversation(s) derived again (1 of them judged"), (
+            summary.refresh
+        )
         assert ("a", "agent_reasked") not in flags(db)
-        loaded = flags(db)
+        loaded = _snapshot(db)
         db.refresh()
-        assert flags(db) == loaded
+        full = _snapshot(db)
+        for table in DERIVED:
+            pd.testing.assert_frame_equal(loaded[table], full[table], obj=table)

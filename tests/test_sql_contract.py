@@ -33,6 +33,7 @@ MATERIALIZED = {
     QUERIES / "views" / "conversations_flagged.sql",
     QUERIES / "views" / "across_conversations.sql",
     QUERIES / "views" / "conversations.sql",
+    QUERIES / "views" / "rarity_reads.sql",
     *(QUERIES / "statistics").glob("*.sql"),
     *(QUERIES / "support").glob("*.sql"),
 }
