@@ -39,7 +39,7 @@ MATERIALIZED = {
 }
 PORTABLE = sorted(
     p
-    for group in ("detectors", "metrics", "views")
+    for group in ("detectors", "metrics", "views", "support", "statistics")
     for p in (QUERIES / group).glob("*.sql")
     if p not in DDL
 )
