@@ -48,8 +48,8 @@ def _per_kind(
 def prepare_support(engine: Engine, params: dict[str, Any]) -> None:
     """The working tables the detectors read besides `turns` and `conversation_outcomes`."""
     # one constant regex each, over turns; then how rare each customer word is in the corpus, and
-    # the words of the customer messages told to the bot and to an agent, and which messages to an
-    # agent restate what the bot was told
+    # the words of the customer messages told to the bot and to an agent, which messages to an
+    # agent restate what the bot was told, and what the bot's and agents' questions are about
     for name in (
         "identifier_hits",
         "ask_candidates",

@@ -346,17 +346,16 @@ def _judge_again(engine: DuckDBEngine, params: dict[str, Any]) -> int:
     )
     con.execute("DROP TABLE word_rarity_before")
     con.execute("DROP TABLE word_rarity_after")
-    before = _count(engine, f"SELECT count(*) FROM {SCOPE}")
-    con.execute(
+    row = con.execute(
         f"""
         INSERT INTO {SCOPE}
         SELECT DISTINCT conversation_id FROM {_stored(engine, "rarity_reads")}
         SEMI JOIN changed_words USING (word)
         EXCEPT SELECT conversation_id FROM {SCOPE}
         """
-    )
+    ).fetchone()  # an INSERT returns the number of rows it inserted
     con.execute("DROP TABLE changed_words")
-    return _count(engine, f"SELECT count(*) FROM {SCOPE}") - before
+    return int(row[0]) if row else 0
 
 
 def _csat_scale(engine: DuckDBEngine) -> bool:
