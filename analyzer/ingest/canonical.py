@@ -52,10 +52,11 @@ NUMBERED_LINES = """
 LINE_DELIMITER = "\x1e"
 MAX_RECORD_BYTES = 8 * 1024 * 1024
 
-# Fast readers: every line or row of a clean file, numbered as the line reader numbers it.
+# Fast readers: every line or row of a clean file, in file order (the loader numbers them as the
+# line reader does, by the rowid of the table it writes them to).
 # A line read_json cannot parse comes back as NULL and sends the file to the line reader.
 JSONL_FAST = f"""
-SELECT $file AS source_file, 'jsonl' AS source_format, row_number() OVER () AS record_no,
+SELECT $file AS source_file, 'jsonl' AS source_format,
        CAST(json AS VARCHAR) AS raw,
        CASE WHEN json IS NULL THEN 'unreadable line' END AS stage_error,
        false AS timestamp_optional, json IS NOT NULL AS is_json,
@@ -72,7 +73,7 @@ SELECT count(*) FROM read_csv($file, columns = {{'line': 'VARCHAR'}}, header = f
                               max_line_size = {MAX_RECORD_BYTES})
 """
 CSV_FAST = f"""
-SELECT $file AS source_file, 'csv' AS source_format, row_number() OVER () AS record_no,
+SELECT $file AS source_file, 'csv' AS source_format,
        CAST(to_json(t) AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS stage_error,
        false AS timestamp_optional, true AS is_json, CAST(NULL AS VARCHAR) AS stage_code
 FROM read_csv($file, columns = $columns, header = false, skip = $skip, auto_detect = false,
@@ -80,7 +81,7 @@ FROM read_csv($file, columns = $columns, header = false, skip = $skip, auto_dete
               strict_mode = true, null_padding = false, max_line_size = {MAX_RECORD_BYTES}) t
 """
 PARQUET_FAST = """
-SELECT $file AS source_file, 'parquet' AS source_format, row_number() OVER () AS record_no,
+SELECT $file AS source_file, 'parquet' AS source_format,
        CAST(to_json(t) AS VARCHAR) AS raw, CAST(NULL AS VARCHAR) AS stage_error,
        false AS timestamp_optional, true AS is_json, CAST(NULL AS VARCHAR) AS stage_code
 FROM read_parquet($file) t

@@ -286,13 +286,13 @@ class _Normalizer:
     ) -> None:
         """`insert` from one of DuckDB's file readers (canonical.JSONL_FAST, ...).
 
-        The reader numbers the records in file order (row_number() OVER ()), which keeps the
-        statement that does it on one thread; so the numbered records are written first, and
-        the JSON extraction and the schema's rules then run on every thread.
+        The records are written to a temp table first, in file order (DuckDB keeps the order of
+        a single-table SELECT, on every thread); its `rowid` then numbers them. Numbering in the
+        reader's statement (row_number() OVER ()) would keep that read on one thread.
         """
         try:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE staged_file AS {reader}", params)
-            self.insert("SELECT * FROM staged_file", cmap, resolved, {})
+            self.insert("SELECT rowid + 1 AS record_no, * FROM staged_file", cmap, resolved, {})
         finally:
             self.con.execute("DROP TABLE IF EXISTS staged_file")
 
