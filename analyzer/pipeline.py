@@ -46,8 +46,8 @@ from typing import Any
 
 from analyzer.config import Config
 from analyzer.detect import build_flags, drop_support, prepare_support
-from analyzer.engine import DuckDBEngine, Engine
-from analyzer.sql import Query, queries_in, query
+from analyzer.engine import DuckDBEngine, Engine, body
+from analyzer.sql import Query, bind, queries_in, query
 
 # Raise when the Python side of the derivation changes; the SQL files are fingerprinted as written.
 DEFINITIONS_VERSION = "4"  # 4: a change of a word's class judges its readers again
@@ -445,15 +445,25 @@ def _derive_in_batches(
     ranges = [
         f"WHERE conversation_id BETWEEN {_literal(lo)} AND {_literal(hi)}" for lo, hi in batches
     ]
-    # Pass 1: turns, and each batch's share of every statistic.
+    # Pass 1: turns, written straight to the stored table, and each batch's share of every
+    # statistic, read from the batch's stored turns (the batches are disjoint ranges written one
+    # after the other, so DuckDB skips the other batches' row groups).
+    turns = _stored(engine, "turns")
     for i, where in enumerate(ranges):
         _shadow(engine, "events", where)
-        engine.materialize("turns", query("views", "turns"), params, temp=True)
+        if i == 0:
+            engine.materialize(turns, query("views", "turns"), params)
+        else:
+            con.execute(
+                f"INSERT INTO {turns} BY NAME {body(query('views', 'turns'))}",
+                bind(query("views", "turns"), params) or None,
+            )
         con.execute("DROP VIEW events")
+        _shadow(engine, "turns", where)
         for stat in stats:
             engine.materialize(f"{stat.name}_part", stat, params, temp=True)
             _move(engine, f"{stat.name}_part", f"{stat.name}_parts", first=i == 0, temp=True)
-        _store(engine, "turns", "turns", first=i == 0)
+        con.execute("DROP VIEW turns")
     for stat in stats:
         _sum_parts(engine, stat)
     # Pass 2: everything per conversation, against the whole corpus's statistics.
