@@ -15,11 +15,11 @@ repeated AS (
     HAVING count(*) > 1
 ),
 ranked AS (
-    SELECT k.source_file, k.record_no,
-           row_number() OVER (PARTITION BY k.conversation_id, k.message_id
-                              ORDER BY k.source_file, k.record_no) AS k
-    FROM keyed k
-    JOIN repeated r ON r.conversation_id = k.conversation_id AND r.message_id = k.message_id
+    SELECT source_file, record_no,
+           row_number() OVER (PARTITION BY conversation_id, message_id
+                              ORDER BY source_file, record_no) AS k
+    FROM keyed
+    JOIN repeated USING (conversation_id, message_id)
 )
 SELECT source_file, record_no FROM ranked WHERE k > 1
 UNION
