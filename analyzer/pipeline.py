@@ -448,15 +448,15 @@ def _derive_in_batches(
     # Pass 1: turns, written straight to the stored table, and each batch's share of every
     # statistic, read from the batch's stored turns (the batches are disjoint ranges written one
     # after the other, so DuckDB skips the other batches' row groups).
-    turns = _stored(engine, "turns")
+    turns, turns_query = _stored(engine, "turns"), query("views", "turns")
     for i, where in enumerate(ranges):
         _shadow(engine, "events", where)
         if i == 0:
-            engine.materialize(turns, query("views", "turns"), params)
+            engine.materialize(turns, turns_query, params)
         else:
             con.execute(
-                f"INSERT INTO {turns} BY NAME {body(query('views', 'turns'))}",
-                bind(query("views", "turns"), params) or None,
+                f"INSERT INTO {turns} BY NAME {body(turns_query)}",
+                bind(turns_query, params) or None,
             )
         con.execute("DROP VIEW events")
         _shadow(engine, "turns", where)
