@@ -53,6 +53,8 @@ marks AS (
              ELSE false END AS says_hint,
         min(CASE WHEN role = 'agent' AND is_message THEN seq END)
             OVER (PARTITION BY conversation_id) AS agent_from_seq,
+        min(CASE WHEN role = 'customer' AND is_message THEN seq END)
+            OVER (PARTITION BY conversation_id) AS first_customer_seq,
         min(CASE WHEN role = 'customer' AND is_message THEN seq END) OVER (
             PARTITION BY conversation_id ORDER BY seq
             ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_customer_seq
@@ -68,13 +70,18 @@ placed AS (
 ),
 transfer AS (
     SELECT conversation_id, seq,
+           -- before the customer has written, the words are the line's greeting ("you're
+           -- through to the booking line"), not a transfer, unless an agent writes next
+           (seq > first_customer_seq
+            OR (seq < agent_from_seq AND (next_customer_seq IS NULL OR next_customer_seq > agent_from_seq)))
+           AND (
            -- a notice with any destination ("transferring you to billing") counts among the
            -- bot's last words before an agent writes or the log ends, where no other transfer
            -- can be meant
            says_notice
            OR (says_hint AND seq < coalesce(agent_from_seq, seq + 1)
                AND (next_customer_seq IS NULL OR next_customer_seq > coalesce(agent_from_seq, next_customer_seq)
-                    OR last_bot_before_agent < next_customer_seq)) AS is_transfer_notice
+                    OR last_bot_before_agent < next_customer_seq))) AS is_transfer_notice
     FROM placed
 )
 SELECT
