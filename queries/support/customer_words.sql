@@ -39,7 +39,12 @@ candidate_tokens AS (
     -- (stop words by a join: a list lookup per word costs ten times more). An agent's word
     -- matters only when it is a candidate too, so both are filtered before they are made
     -- distinct (stop words are most of the words).
-    SELECT t.*, regexp_matches(t.word, '[0-9]') AS has_digit
+    -- a number or code is its letters and digits, however punctuated ("4417-XX-0093" =
+    -- "4417xx0093")
+    SELECT t.conversation_id, t.seq, t.phase, t.agent_seq, t.agent,
+           CASE WHEN regexp_matches(t.word, '[0-9]') THEN regexp_replace(t.word, '[-/.]', '', 'g')
+                ELSE t.word END AS word,
+           regexp_matches(t.word, '[0-9]') AS has_digit
     FROM tokens t
     LEFT JOIN stop s ON s.word = t.word
     WHERE (regexp_matches(t.word, '[0-9]') AND length(t.word) >= 2)
