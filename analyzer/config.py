@@ -58,7 +58,8 @@ def phrase_regex(phrases: list[str]) -> str:
 def sentence_regex(phrases: list[str]) -> str:
     """Each sentence in which a phrase of the list occurs, for `regexp_replace` to take out.
 
-    A sentence runs up to . ! ? ; a dash or a line break. A match starts at the start of the text
+    A sentence runs up to . ! ? ; a dash, a line break or an emoji (cheerful
+    bots end sentences with one: "no one is free right now 😔 You can call us"). A match starts at the start of the text
     or at the mark that ends the sentence before (taken out with it), never inside a sentence: a
     backtracking regex engine (Java's, on Spark) would otherwise try every position of a sentence
     and scan the rest of it from each, quadratic in the sentence's length (docs/performance.md,
@@ -67,7 +68,7 @@ def sentence_regex(phrases: list[str]) -> str:
     if not phrases:
         return _NEVER
     inner = "|".join(f"(?:{p})" for p in phrases)
-    marks = ".!?;\\n\u2014\u2013"
+    marks = ".!?;\\n\u2014\u2013\u2600-\u27bf\U0001f300-\U0001faff"
     return f"(?i)(?:^|[{marks}])[^{marks}]*(?:{inner})[^{marks}]*"
 
 
