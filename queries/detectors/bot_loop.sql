@@ -1,5 +1,5 @@
 -- name: bot_loop
--- description: Before any agent wrote, the bot gave bot_loop_replies or more fallback replies, or that many near-identical replies (word Jaccard >= bot_loop_similarity, or opening sentences whose shorter one has that share of its words in the other; replies with different numbers or codes tell something new). A platform's fallback event answered at once by a real reply is not counted.
+-- description: Before any agent wrote, the bot gave bot_loop_replies or more fallback replies, or that many near-identical replies (word Jaccard >= bot_loop_similarity, or openings (every sentence but the last, or the only one) whose shorter one has that share of its words in the other; replies with different numbers or codes tell something new). A platform's fallback event answered at once by a real reply is not counted.
 -- params: bot_loop_replies, bot_loop_similarity, min_word_length
 WITH dialogue AS (
     -- what the customer saw next after each bot record: a platform's fallback event answered at
@@ -48,17 +48,21 @@ looping AS (
 ),
 text_bags AS MATERIALIZED (
     -- each distinct reply text's distinct content words (at least min_word_length letters or
-    -- digits), whole and in its first sentence (a menu repeated with a new question after it);
+    -- digits), whole and in its opening (a menu repeated with a new question after it);
     -- once per text, since a bot says the same things again and again
     SELECT text,
            array_distinct(regexp_extract_all(
                lower(text), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS bag,
+           -- the opening: every sentence but the last (a menu asked again with another
+           -- question), or the only sentence
            array_distinct(regexp_extract_all(
-               lower(regexp_extract(text, '^[^.!?\n]+[.!?]*')),
+               lower(coalesce(nullif(regexp_replace(text, '[^.!?\n]+[.!?]*\s*$', ''), ''),
+                              regexp_extract(text, '^[^.!?\n]+[.!?]*'))),
                '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS opening,
-           -- the numbers and codes in it: a reply with values another lacks tells something new
+           -- the numbers and codes in it, without a full stop after them ("or 3."): a reply with
+           -- values another lacks tells something new
            CASE WHEN regexp_matches(text, '[0-9]')
-                THEN array_distinct(regexp_extract_all(lower(text), '[\p{L}\p{N}]*[0-9][\p{L}\p{N}:/.-]*'))
+                THEN array_distinct(regexp_extract_all(lower(text), '[\p{L}\p{N}]*[0-9](?:[\p{L}\p{N}:/.-]*[\p{L}\p{N}])?'))
                 ELSE CAST([] AS VARCHAR[]) END AS reply_values
     FROM (SELECT DISTINCT text FROM looping)
 ),
@@ -69,7 +73,7 @@ bags AS MATERIALIZED (
 ),
 pairs AS (
     -- each pair of replies once: near-identical when their words overlap (Jaccard), or when
-    -- their opening sentences (four content words or more) nearly match: the shorter's words
+    -- their openings (every sentence but the last; four content words or more) nearly match: the shorter's words
     -- nearly all in the other (overlap coefficient)
     SELECT conversation_id, seq_a, seq_b
     FROM (
