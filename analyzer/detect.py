@@ -17,16 +17,21 @@ from analyzer.sql import Query, queries_in, query
 
 FLAG_COLUMNS = ("conversation_id", "flag", "message_id", "detail", "score")
 _FLAG_TYPES = ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE")
-SUPPORT_TABLES = (
+# The support tables built from one query file each, in order: one constant regex each over
+# turns; then how rare each customer word is in the corpus, and the words of the customer messages
+# told to the bot and to an agent, which messages to an agent restate what the bot was told, and
+# what the bot's and agents' questions are about.
+_FROM_FILES = (
     "identifier_hits",
     "ask_candidates",
-    "identifier_values",
-    "kind_asks",
     "word_rarity",
     "customer_words",
     "restatements",
     "question_topics",
 )
+# ... and those built with one statement per configured kind (`_per_kind`).
+_PER_KIND = ("identifier_values", "kind_asks")
+SUPPORT_TABLES = _FROM_FILES + _PER_KIND
 
 
 def _per_kind(
@@ -47,17 +52,7 @@ def _per_kind(
 
 def prepare_support(engine: Engine, params: dict[str, Any]) -> None:
     """The working tables the detectors read besides `turns` and `conversation_outcomes`."""
-    # one constant regex each, over turns; then how rare each customer word is in the corpus, and
-    # the words of the customer messages told to the bot and to an agent, which messages to an
-    # agent restate what the bot was told, and what the bot's and agents' questions are about
-    for name in (
-        "identifier_hits",
-        "ask_candidates",
-        "word_rarity",
-        "customer_words",
-        "restatements",
-        "question_topics",
-    ):
+    for name in _FROM_FILES:
         engine.materialize(name, query("support", name), params, temp=True)
     _per_kind(
         engine,
