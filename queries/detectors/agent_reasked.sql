@@ -119,17 +119,21 @@ bot_phase AS (
            -- words are counted only in the customer's messages: only a customer's reply is read
            lead(CASE WHEN t.role = 'customer'
                      THEN array_length(regexp_extract_all(t.text, '[\p{L}\p{N}]+')) END)
-               OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_words
+               OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_words,
+           lead(t.is_human_request) OVER (PARTITION BY t.conversation_id ORDER BY t.seq)
+               AS next_asks_for_human
     FROM turns t
     JOIN handed h ON h.conversation_id = t.conversation_id
     WHERE t.is_message AND t.seq < h.handoff_seq AND t.role IN ('customer', 'bot')
 ),
 answered_bot_questions AS (
     -- a bot question before the handoff that the customer answered next, with a value: a short
-    -- reply (a long one is the customer talking, not giving what was asked)
+    -- reply (a long one is the customer talking, not giving what was asked), and no request for
+    -- a person ("I'd rather talk to a human" declines the question)
     SELECT conversation_id, seq, text
     FROM bot_phase
     WHERE role = 'bot' AND next_role = 'customer' AND next_words <= 12
+      AND NOT next_asks_for_human
 ),
 bot_topics AS (
     SELECT conversation_id, seq, count(*) AS n FROM question_topics WHERE role = 'bot'

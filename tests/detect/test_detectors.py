@@ -226,6 +226,52 @@ CASES: list[tuple[str, list[Row], set[str]]] = [
         ],
         set(),
     ),
+    (
+        "repeat: a reference given again in other groups of digits",
+        [
+            C("my e-pass QX551920 will not open"),
+            NOTICE,
+            A("Hi, Ola here. What's the problem?"),
+            C("55 1920, QX, still not opening"),
+            A("Resent it."),
+        ],
+        {"customer_repeated"},
+    ),
+    (
+        "repeat: the numbers of a measure told the bot, said alone",
+        [
+            C("quote for a 1200x800mm banner please"),
+            NOTICE,
+            A("Hi, Ola in print. Any preference on finish?"),
+            C("matt, and it is 1200 by 800"),
+            A("Quote sent."),
+        ],
+        {"customer_repeated"},
+    ),
+    (
+        "repeat near miss: a measure of new numbers",
+        [
+            C("quote for a 1200x800mm banner please"),
+            NOTICE,
+            A("Hi, Ola in print. Any preference on finish?"),
+            C("matt, and a second one at 600 by 450"),
+            A("Quote sent."),
+        ],
+        set(),
+    ),
+    (
+        "re-ask near miss: the bot's question declined with a request for a person",
+        [
+            C("problem with my order"),
+            B("I can help! What's your order number?"),
+            C("I'd rather talk to a human please"),
+            NOTICE,
+            A("Hi, Ola here. What's the order about?"),
+            C("the prints came out too dark"),
+            A("Reprinting them now."),
+        ],
+        set(),
+    ),
 ]
 
 

@@ -112,3 +112,35 @@ def test_a_negated_mention_of_a_human_is_no_request(text: str, expected: bool) -
         {"t": text, "h": PARAMS["human_request_re"], "n": PARAMS["not_human_request_re"]},
     ).fetchone()
     assert bool(row and row[0]) is expected
+
+
+def reference_values(text: str) -> list[str]:
+    """The digits of each value the `reference` identifier pattern captures in `text`: values are
+    compared on their digits (a short word before the number may be taken as its prefix)."""
+    kinds, patterns = PARAMS["identifier_kinds"], PARAMS["identifier_patterns"]
+    pattern = patterns[kinds.index("reference")]
+    row = CON.execute(
+        "select list_transform(regexp_extract_all($t, $p, 1),"
+        " lambda v: regexp_replace(v, '[^0-9]', '', 'g'))",
+        {"t": text, "p": pattern},
+    ).fetchone()
+    return list(row[0]) if row else []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # five digits or more, alone or in groups of at least two; a code of dash groups
+        ("the ticket is 88 1920, TKT", ["881920"]),
+        ("it was 7730 221", ["7730221"]),
+        ("ref 55 10 93 please", ["551093"]),
+        ("order id SW-4471-22K", ["447122"]),
+        ("booking 204551", ["204551"]),
+        # near misses: a time, a short pair, a code with no further group
+        ("see you at 10 30 tomorrow", []),
+        ("rooms 12 and 14", []),
+        ("model AB-440 only", []),
+    ],
+)
+def test_reference_identifiers(text: str, expected: list[str]) -> None:
+    assert reference_values(text) == expected
