@@ -158,6 +158,9 @@ def test_message_classification(
         ("problem_question", "So what seems to be the problem?", True),
         ("problem_question", "What's been happening with the boiler?", True),
         ("problem_question", "How can I help today?", False),
+        ("problem_question", "Please explain your issue in a few words", True),
+        ("problem_question", "Tell us what happened on the day", True),
+        ("problem_question", "Tell me your postcode", False),
         # an offer, not a request for information
         ("offer_question", "Would you like me to book it?", True),
         ("offer_question", "Shall we reschedule?", True),
