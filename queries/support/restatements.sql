@@ -12,7 +12,7 @@ told_bot AS (
           UNION ALL
           SELECT conversation_id, unnest(regexp_extract_all(word, '[0-9]{3,}'))
           FROM informative
-          WHERE phase = 'bot' AND regexp_matches(word, '[0-9]{3}'))
+          WHERE phase = 'bot')
 ),
 told AS (
     SELECT a.conversation_id, a.seq, count(*) AS n_words,
