@@ -136,8 +136,13 @@ answered_bot_questions AS (
       AND NOT next_asks_for_human
 ),
 bot_topics AS (
-    SELECT conversation_id, seq, count(*) AS n FROM question_topics WHERE role = 'bot'
-    GROUP BY conversation_id, seq
+    -- how many things a bot question asks about: its topic words that could be matched, so a
+    -- word most customers use ("the car's current mileage") does not make it broad
+    SELECT t.conversation_id, t.seq, count(*) AS n
+    FROM question_topics t
+    LEFT JOIN word_rarity r ON r.word = t.word
+    WHERE t.role = 'bot' AND coalesce(r.rare, true)
+    GROUP BY t.conversation_id, t.seq
 ),
 topic_matches AS (
     -- an agent question and an answered bot question with topic words in common (plural 's'

@@ -4,7 +4,7 @@
 -- keys: word
 SELECT word, count(*) AS conversations
 FROM (
-    SELECT DISTINCT conversation_id, unnest(regexp_extract_all(lower(text), '[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)*')) AS word
+    SELECT DISTINCT conversation_id, unnest(regexp_extract_all(lower(text), '[0-9]{1,3}(?:,[0-9]{3})+\b|[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)*')) AS word
     FROM turns
     WHERE role = 'customer' AND is_message
 )

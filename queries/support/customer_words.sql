@@ -22,13 +22,13 @@ stop AS (
 tokens AS (
     -- every word of the customer messages, and of the agent messages a customer message answers
     SELECT conversation_id, seq, phase, agent_seq, false AS agent,
-           unnest(regexp_extract_all(lower(text), '[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)*')) AS word
+           unnest(regexp_extract_all(lower(text), '[0-9]{1,3}(?:,[0-9]{3})+\b|[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)*')) AS word
     FROM messages
     WHERE role = 'customer' AND NOT is_acknowledgement
       AND (phase = 'bot' OR agent_seq IS NOT NULL)
     UNION ALL
     SELECT m.conversation_id, m.seq, m.phase, m.agent_seq, true,
-           unnest(regexp_extract_all(lower(m.text), '[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)*'))
+           unnest(regexp_extract_all(lower(m.text), '[0-9]{1,3}(?:,[0-9]{3})+\b|[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)*'))
     FROM messages m
     JOIN (SELECT DISTINCT conversation_id, agent_seq FROM messages
           WHERE role = 'customer' AND phase = 'agent') a
@@ -42,7 +42,7 @@ candidate_tokens AS (
     -- a number or code is its letters and digits, however punctuated ("4417-XX-0093" =
     -- "4417xx0093")
     SELECT t.conversation_id, t.seq, t.phase, t.agent_seq, t.agent,
-           CASE WHEN regexp_matches(t.word, '[0-9]') THEN regexp_replace(t.word, '[-/.]', '', 'g')
+           CASE WHEN regexp_matches(t.word, '[0-9]') THEN regexp_replace(t.word, '[-/.,]', '', 'g')
                 ELSE t.word END AS word,
            regexp_matches(t.word, '[0-9]') AS has_digit
     FROM tokens t

@@ -1,5 +1,5 @@
 -- name: question_topics
--- description: What each question is about, in conversations an agent answered after a bot: the question sentences of bot messages before the handoff and of agent messages (offers such as "would you like me to ...?" taken out) that ask for a value, and their words that are no question words (ask_words) and no stop words, plural 's' dropped. agent_reasked compares an agent's question with the bot's; the agent's words are looked up in word_rarity (so views/rarity_reads.sql lists them).
+-- description: What each question is about, in conversations an agent answered after a bot: the question sentences of bot messages before the handoff and of agent messages (offers such as "would you like me to ...?" taken out) that ask for a value, and their words that are no question words (ask_words) and no stop words, plural 's' dropped. agent_reasked compares an agent's question with the bot's; the agent's words are looked up in word_rarity, and the bot's to count how many things it asked about (so views/rarity_reads.sql lists both).
 -- params: offer_question_re, offer_question_sentence_re, value_question_re, min_word_length, ask_words, stop_words
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq

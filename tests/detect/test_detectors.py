@@ -260,6 +260,28 @@ CASES: list[tuple[str, list[Row], set[str]]] = [
         set(),
     ),
     (
+        "repeat near miss: a new number written with thousands separators",
+        [
+            C("quote to insulate a 12,400 sq ft warehouse roof"),
+            NOTICE,
+            A("Hi, Ola in estimates. Did you measure it yourself?"),
+            C("yes, properly this time: 12,650"),
+            A("Thanks, quote on its way."),
+        ],
+        set(),
+    ),
+    (
+        "repeat: a number with thousands separators told again without them",
+        [
+            C("quote to insulate a 12,400 sq ft warehouse roof"),
+            NOTICE,
+            A("Hi, Ola in estimates. Did you measure it yourself?"),
+            C("yes, it's 12400"),
+            A("Thanks, quote on its way."),
+        ],
+        {"customer_repeated"},
+    ),
+    (
         "re-ask near miss: the bot's question declined with a request for a person",
         [
             C("problem with my order"),
@@ -332,6 +354,35 @@ def test_routing_map_flags_a_wrong_first_queue(tmp_path: Path) -> None:
     rows = [C("money back please", intent="refund"), NOTICE, E("queued", queue="sales"), A("Hi.")]
     assert _flags(tmp_path, rows) == set()
     assert _flags(tmp_path, rows, load_config(cfg_path)) == {"misroute"}
+
+
+def test_reask_a_bot_question_is_broad_only_in_words_that_could_match(tmp_path: Path) -> None:
+    """A word most customers use does not make the bot's question ask about several things.
+
+    "What is your van's current mileage?" asks one thing; the agent asking "what mileage is it
+    showing?" re-asks it. Alone, "van" is as rare as the rest and the question counts three
+    topics, so one shared word is not enough.
+    """
+    case = [
+        C("can I book a service"),
+        B("Of course. What is your van's current mileage?"),
+        C("around 61,000"),
+        NOTICE,
+        A("Hi, Ola in the workshop. What mileage is it showing?"),
+        C("61,204 on the dash"),
+        A("Booked for Friday."),
+    ]
+    path = tmp_path / "many.jsonl"
+    _write(path, case, cid="t-1")
+    others = tmp_path / "others.jsonl"
+    for n in range(2, 7):
+        _write(others, [C(f"my van needs tyres number {n}"), B("Booked.")], cid=f"t-{n}")
+        path.write_text(path.read_text() + others.read_text())
+    with analyzer.open_database(memory=True) as db:
+        db.load([path])
+        flags = db.flags()
+    assert set(flags.loc[flags.conversation_id == "t-1", "flag"]) == {"agent_reasked"}
+    assert _flags(tmp_path, case) == set()
 
 
 def test_timeless_conversations_work_on_order_alone() -> None:
