@@ -44,12 +44,13 @@ agg AS (
         max(seq) FILTER (WHERE role = 'customer' AND is_message) AS last_customer_seq,
         max(seq) FILTER (WHERE role = 'bot' AND is_message) AS last_bot_seq,
         bool_or(is_human_request) AS customer_asked_for_human,
-        -- the log has a bot side (a bot message or a platform handoff event): human-only
-        -- datasets have none, and the flags about the bot's part cannot apply to them
+        -- the log has a bot side (a bot message, or an event only a bot's part has: its
+        -- fallback, a handoff requested of it or started from it): human-only datasets and
+        -- live chats have none (a queue, an agent joining or a transfer between agents happen
+        -- without any bot), and the flags about the bot's part cannot apply to them
         bool_or((role = 'bot' AND is_message)
-                OR event IN ('handoff_requested', 'handoff_initiated', 'queued', 'agent_joined',
-                             'transfer', 'handoff_failed', 'transfer_failed', 'handoff_accepted',
-                             'bot_fallback'))
+                OR event IN ('handoff_requested', 'handoff_initiated', 'handoff_failed',
+                             'handoff_accepted', 'bot_fallback'))
             AS has_bot_side
     FROM marks
     GROUP BY conversation_id

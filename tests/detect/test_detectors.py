@@ -282,6 +282,42 @@ CASES: list[tuple[str, list[Row], set[str]]] = [
         {"customer_repeated"},
     ),
     (
+        "transition near miss: a live chat with a queue and an agent joining, no bot at all",
+        [
+            C("do you have the blue kettle in stock?"),
+            E("queued", queue="shop"),
+            E("agent_joined"),
+            A("Hi, Ola here. Yes, two left."),
+            C("great, thanks"),
+        ],
+        set(),
+    ),
+    (
+        "ignored request: a tip, then a platform fallback the customer saw, then the transfer",
+        [
+            C("my boiler is leaking, i need a person"),
+            B("A small drip often stops once the pressure is topped up."),
+            C("a person please"),
+            ("bot", "Sorry, I didn't catch that.", {"event": "bot_fallback"}),
+            C("someone real"),
+            NOTICE,
+            A("Hi, Ola here."),
+        ],
+        {"ignored_handoff_request"},
+    ),
+    (
+        "ignored request near miss: a platform fallback answered at once by the transfer",
+        [
+            C("my boiler is leaking, i need a person"),
+            B("A small drip often stops once the pressure is topped up."),
+            C("a person please"),
+            ("bot", "Sorry, I didn't catch that.", {"event": "bot_fallback"}),
+            NOTICE,
+            A("Hi, Ola here."),
+        ],
+        set(),
+    ),
+    (
         "re-ask near miss: the bot's question declined with a request for a person",
         [
             C("problem with my order"),
