@@ -49,21 +49,27 @@ looping AS (
 text_bags AS MATERIALIZED (
     -- each distinct reply text's distinct content words (at least min_word_length letters or
     -- digits), whole and in its opening (a menu repeated with a new question after it);
-    -- once per text, since a bot says the same things again and again
+    -- once per text, since a bot says the same things again and again. Words are kept as
+    -- their hashes: the lists are only compared, and a list of numbers is a fraction of the
+    -- memory of a list of strings, so the self-join below stays in memory under the
+    -- configured limit (a collision could at most count one more shared word)
     SELECT text,
-           array_distinct(regexp_extract_all(
-               lower(text), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS bag,
+           array_distinct(list_transform(regexp_extract_all(
+               lower(text), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}'),
+               lambda w: hash(w))) AS bag,
            -- the opening: every sentence but the last (a menu asked again with another
            -- question), or the only sentence
-           array_distinct(regexp_extract_all(
+           array_distinct(list_transform(regexp_extract_all(
                lower(coalesce(nullif(regexp_replace(text, '[^.!?\n]+[.!?]*\s*$', ''), ''),
                               regexp_extract(text, '^[^.!?\n]+[.!?]*'))),
-               '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}')) AS opening,
+               '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}'),
+               lambda w: hash(w))) AS opening,
            -- the numbers and codes in it, without a full stop after them ("or 3."): a reply with
            -- values another lacks tells something new
            CASE WHEN regexp_matches(text, '[0-9]')
-                THEN array_distinct(regexp_extract_all(lower(text), '[\p{L}\p{N}]*[0-9](?:[\p{L}\p{N}:/.-]*[\p{L}\p{N}])?'))
-                ELSE CAST([] AS VARCHAR[]) END AS reply_values
+                THEN array_distinct(list_transform(regexp_extract_all(lower(text), '[\p{L}\p{N}]*[0-9](?:[\p{L}\p{N}:/.-]*[\p{L}\p{N}])?'),
+                                    lambda v: hash(v)))
+                ELSE list_transform(CAST([] AS VARCHAR[]), lambda v: hash(v)) END AS reply_values
     FROM (SELECT DISTINCT text FROM looping)
 ),
 bags AS MATERIALIZED (
