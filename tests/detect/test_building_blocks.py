@@ -89,6 +89,8 @@ CLASSIFIED: list[tuple[str, str, str, bool]] = [
     ("customer", "is_human_request", "i'd rather a pharmacist looked at this", True),
     ("customer", "is_human_request", "Supervisor please", True),
     ("customer", "is_human_request", "can i tallk to a persun", True),
+    ("customer", "is_human_request", "could i tak to a humn about my bill", True),
+    ("customer", "is_human_request", "prsn", False),
     ("customer", "is_human_request", "real person pls, my card was charged twice", True),
     ("customer", "is_human_request", "no need for a person, the bot is fine", False),
     ("customer", "is_human_request", "the engineer who came was lovely", False),
