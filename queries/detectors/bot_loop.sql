@@ -1,34 +1,14 @@
 -- name: bot_loop
--- description: Before any agent wrote, the bot gave bot_loop_replies or more fallback replies, or that many near-identical replies (word Jaccard >= bot_loop_similarity, or openings (every sentence but the last, or the only one) whose shorter one has that share of its words in the other; replies with different numbers or codes tell something new). A platform's fallback event answered at once by a real reply is not counted.
+-- description: Before any agent wrote, the bot gave (in the replies the customer saw: support/bot_replies.sql) bot_loop_replies or more fallback replies, or that many near-identical replies (word Jaccard >= bot_loop_similarity, or openings (every sentence but the last, or the only one) whose shorter one has that share of its words in the other; replies with different numbers or codes tell something new).
 -- params: bot_loop_replies, bot_loop_similarity, min_word_length
-WITH dialogue AS (
-    -- what the customer saw next after each bot record: a platform's fallback event answered at
-    -- once by a real reply was internal, not a fallback the customer got
-    SELECT t.conversation_id, t.seq, t.message_id, t.text, t.role, t.is_message, t.is_fallback,
-           t.is_transfer_notice, t.is_failure_notice,
-           lead(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_role,
-           lead(t.is_fallback) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_fallback
-    FROM turns t
-    WHERE ((t.is_message AND t.role IN ('bot', 'customer')) OR (t.role = 'bot' AND t.is_fallback))
-      -- only conversations with enough bot replies before any agent to make a loop at all
-      AND t.conversation_id IN (
-          SELECT b.conversation_id
-          FROM turns b
-          JOIN conversation_outcomes c ON c.conversation_id = b.conversation_id
-          WHERE b.role = 'bot' AND (b.is_message OR b.is_fallback)
-            AND (c.first_agent_seq IS NULL OR b.seq < c.first_agent_seq)
-          GROUP BY b.conversation_id
-          HAVING count(*) >= $bot_loop_replies)
-),
-bot_phase AS (
-    SELECT t.conversation_id, t.seq, t.message_id, t.text,
-           t.is_fallback AND (t.is_message OR t.next_role IS DISTINCT FROM 'bot'
-                              OR t.next_fallback) AS is_fallback
-    FROM dialogue t
-    JOIN conversation_outcomes c ON c.conversation_id = t.conversation_id
-    WHERE t.role = 'bot'
-      AND NOT t.is_transfer_notice AND NOT t.is_failure_notice
-      AND (c.first_agent_seq IS NULL OR t.seq < c.first_agent_seq)
+WITH bot_phase AS (
+    -- the bot's replies the customer saw before any agent wrote (support/bot_replies.sql), in
+    -- conversations with enough of them to make a loop at all
+    SELECT b.conversation_id, b.seq, b.message_id, b.text, b.is_fallback
+    FROM bot_replies b
+    JOIN conversation_outcomes c ON c.conversation_id = b.conversation_id
+    WHERE NOT b.is_transfer_notice AND NOT b.is_failure_notice
+      AND (c.first_agent_seq IS NULL OR b.seq < c.first_agent_seq)
 ),
 fallbacks AS (
     SELECT conversation_id, count(*) AS n, arg_max(message_id, seq) AS message_id,
@@ -43,7 +23,7 @@ looping AS (
     FROM bot_phase
     WHERE text IS NOT NULL
       AND conversation_id IN (
-          SELECT conversation_id FROM bot_phase GROUP BY conversation_id
+          SELECT conversation_id FROM bot_phase WHERE text IS NOT NULL GROUP BY conversation_id
           HAVING count(*) >= $bot_loop_replies)
 ),
 text_bags AS MATERIALIZED (

@@ -1,5 +1,5 @@
 -- name: ignored_handoff_request
--- description: The customer explicitly asked for a human before any handoff and the bot then sent ignored_request_bot_replies or more replies that were not the transfer (its messages, and its fallback events that no real reply answered at once, as bot_loop counts them), or the conversation was never handed off.
+-- description: The customer explicitly asked for a human before any handoff and the bot then sent ignored_request_bot_replies or more replies that were not the transfer (the replies the customer saw: support/bot_replies.sql), or the conversation was never handed off.
 -- params: ignored_request_bot_replies
 WITH requests AS (
     SELECT t.conversation_id, t.seq, t.message_id, t.text, c.handoff_seq,
@@ -11,31 +11,19 @@ WITH requests AS (
 first_request AS (
     SELECT * FROM requests WHERE rn = 1
 ),
-dialogue AS (
-    -- what the customer saw next after each bot record, as bot_loop reads it: a platform's
-    -- fallback event answered at once by a real reply was internal
-    SELECT t.conversation_id, t.seq, t.role, t.is_message, t.is_fallback, t.is_transfer_notice,
-           lead(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_role,
-           lead(t.is_fallback) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS next_fallback
-    FROM turns t
-    WHERE ((t.is_message AND t.role IN ('bot', 'customer')) OR (t.role = 'bot' AND t.is_fallback))
-      AND t.conversation_id IN (SELECT conversation_id FROM first_request)
-),
-bot_replies AS (
-    -- the bot's replies the customer saw: its messages but the transfer, and its fallback events
-    -- ("Sorry, I didn't understand that") that no real reply answered at once
-    SELECT conversation_id, seq
-    FROM dialogue
-    WHERE role = 'bot'
-      AND ((is_message AND NOT is_transfer_notice)
-           OR (NOT is_message AND (next_role IS DISTINCT FROM 'bot' OR next_fallback)))
+bot_replies_after AS (
+    -- the bot's replies the customer saw (support/bot_replies.sql) but the transfer
+    SELECT b.conversation_id, b.seq
+    FROM bot_replies b
+    WHERE NOT (b.is_message AND b.is_transfer_notice)
+      AND b.conversation_id IN (SELECT conversation_id FROM first_request)
 ),
 replies AS (
     SELECT
         r.conversation_id,
         count(t.seq) AS bot_replies
     FROM first_request r
-    LEFT JOIN bot_replies t
+    LEFT JOIN bot_replies_after t
         ON t.conversation_id = r.conversation_id
        AND t.seq > r.seq
        AND (r.handoff_seq IS NULL OR t.seq < r.handoff_seq)
