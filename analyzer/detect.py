@@ -20,7 +20,8 @@ _FLAG_TYPES = ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE")
 # The support tables built from one query file each, in order: one constant regex each over
 # turns; then how rare each customer word is in the corpus, and the words of the customer messages
 # told to the bot and to an agent, which messages to an agent restate what the bot was told, and
-# what the bot's and agents' questions are about; and the bot's replies the customer saw.
+# what the bot's and agents' questions are about; the bot's replies the customer saw; and the
+# agent messages written by another agent than the one before.
 _FROM_FILES = (
     "identifier_hits",
     "ask_candidates",
@@ -29,6 +30,7 @@ _FROM_FILES = (
     "restatements",
     "question_topics",
     "bot_replies",
+    "agent_changes",
 )
 # ... and those built with one statement per configured kind (`_per_kind`).
 _PER_KIND = ("identifier_values", "kind_asks")

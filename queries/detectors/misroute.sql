@@ -1,5 +1,5 @@
 -- name: misroute
--- description: After an agent joined, the conversation was moved to another queue or team: a transfer event, a queue change, or an agent saying it is the wrong team followed by another agent; and, when the [routing] map is set, a first queue that differs from the one expected for the intent.
+-- description: After an agent joined, the conversation was moved to another queue or team: a transfer event, a queue change, or an agent saying it is the wrong team followed by another agent (another participant id, or in a log without ids an agent who takes over as a new person does: support/agent_changes.sql); and, when the [routing] map is set, a first queue that differs from the one expected for the intent.
 -- params: wrong_team_re, routing_intents, routing_queues
 WITH joined AS (
     SELECT
@@ -49,14 +49,18 @@ evidence AS (
       AND seq > joined_seq AND event NOT IN ('transfer_failed', 'handoff_failed')
     UNION ALL
     SELECT w.conversation_id, 3, w.seq, n.seq, w.message_id,
-           'agent ' || coalesce(w.participant_id, '') || ' said "' || left(w.text, 120)
-               || '" and agent ' || coalesce(n.participant_id, '') || ' took over'
+           'agent ' || coalesce(w.participant_id || ' ', '') || 'said "' || left(w.text, 120)
+               || '" and ' || coalesce('agent ' || n.participant_id, 'another agent') || ' took over'
     FROM wrong_team w
     JOIN turns n
       ON n.conversation_id = w.conversation_id AND n.seq > w.seq AND n.role = 'agent'
-     AND n.is_message AND n.participant_id IS NOT NULL
-     AND n.participant_id IS DISTINCT FROM w.participant_id
-    WHERE NOT EXISTS (  -- handed back to the bot in between: that is ping_pong, not a misroute
+     AND n.is_message
+    -- in a log without participant ids, another agent is one who took over as a new person
+    -- does (support/agent_changes.sql)
+    LEFT JOIN agent_changes a ON a.conversation_id = n.conversation_id AND a.seq = n.seq
+    WHERE ((n.participant_id IS NOT NULL AND n.participant_id IS DISTINCT FROM w.participant_id)
+           OR (w.participant_id IS NULL AND n.participant_id IS NULL AND a.seq IS NOT NULL))
+      AND NOT EXISTS (  -- handed back to the bot in between: that is ping_pong, not a misroute
         SELECT 1 FROM turns m
         WHERE m.conversation_id = w.conversation_id AND m.seq > w.seq AND m.seq < n.seq
           AND m.role = 'bot' AND m.is_message

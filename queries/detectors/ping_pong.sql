@@ -3,9 +3,8 @@
 -- params: ping_pong_bounces
 WITH speakers AS (
     SELECT
-        conversation_id, seq, message_id, role, participant_id, queue, event,
-        lag(role) OVER (PARTITION BY conversation_id ORDER BY seq) AS prev_role,
-        lag(participant_id) OVER (PARTITION BY conversation_id ORDER BY seq) AS prev_participant
+        conversation_id, seq, message_id, role,
+        lag(role) OVER (PARTITION BY conversation_id ORDER BY seq) AS prev_role
     FROM turns
     WHERE is_message AND role IN ('bot', 'agent')
 ),
@@ -14,10 +13,9 @@ moves AS (
     FROM speakers
     WHERE role = 'agent' AND prev_role = 'bot'
     UNION ALL
+    -- another agent took over from the one before (support/agent_changes.sql)
     SELECT conversation_id, seq, message_id, 'agent change'
-    FROM speakers
-    WHERE role = 'agent' AND prev_role = 'agent' AND participant_id IS NOT NULL
-      AND prev_participant IS NOT NULL AND participant_id <> prev_participant
+    FROM agent_changes
     UNION ALL
     SELECT conversation_id, seq, message_id, 'transfer'
     FROM turns

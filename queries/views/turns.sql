@@ -1,6 +1,6 @@
 -- name: turns
 -- description: Every event in conversation order (seq), each message classified once by the phrase lists, so later steps never re-run a regex.
--- params: transfer_notice_re, transfer_hint_re, transfer_offer_sentence_re, busy_but_queued_sentence_re, fallback_re, confirmation_re, acknowledgement_re, negative_feedback_re, human_request_re, not_human_request_re, handoff_failure_re, human_request_intents
+-- params: transfer_notice_re, queue_notice_re, transfer_hint_re, transfer_offer_sentence_re, busy_but_queued_sentence_re, fallback_re, confirmation_re, acknowledgement_re, negative_feedback_re, human_request_re, not_human_request_re, handoff_failure_re, human_request_intents
 WITH positions AS (
     -- each event's place in its conversation, sorted over the keys alone (a window sorts every
     -- column it carries); (conversation_id, message_id) is unique in events (the dedupe rule)
@@ -28,7 +28,8 @@ said AS (
     -- sentences are cut once for both lists.
     SELECT
         conversation_id, seq, role, is_message,
-        CASE WHEN has_text AND role IN ('bot', 'system') THEN regexp_matches(text, $transfer_notice_re)
+        CASE WHEN has_text AND role IN ('bot', 'system')
+             THEN regexp_matches(text, $transfer_notice_re) OR regexp_matches(text, $queue_notice_re)
              ELSE false END AS may_notice,
         CASE WHEN has_text AND role IN ('bot', 'system') THEN regexp_matches(text, $transfer_hint_re)
              ELSE false END AS may_hint,
@@ -47,7 +48,9 @@ marks AS (
     -- carries, and the text is the widest)
     SELECT
         conversation_id, seq, role, is_message,
-        CASE WHEN may_notice THEN regexp_matches(statements, $transfer_notice_re)
+        CASE WHEN may_notice
+             THEN regexp_matches(statements, $transfer_notice_re)
+                  OR regexp_matches(statements, $queue_notice_re)
              ELSE false END AS says_notice,
         CASE WHEN may_hint THEN regexp_matches(statements, $transfer_hint_re)
              ELSE false END AS says_hint,

@@ -35,7 +35,7 @@ def B(text: str, **kw: object) -> Row:
     return ("bot", text, kw)
 
 
-def A(text: str, who: str = "ag-1", **kw: object) -> Row:
+def A(text: str, who: str | None = "ag-1", **kw: object) -> Row:
     return ("agent", text, {"participant_id": who, **kw})
 
 
@@ -128,6 +128,41 @@ CASES: list[tuple[str, list[Row], set[str]]] = [
         "misroute near miss: bot routes before any agent",
         [C("broken screen"), E("transfer", queue="repairs"), NOTICE, A("Repairs here.")],
         set(),
+    ),
+    (
+        "misroute without participant ids: the next agent opens as a new person does",
+        [
+            C("my heater is leaking"),
+            NOTICE,
+            A(
+                "Hi, billing here. Leaks aren't our team, I'm passing you over to repairs.",
+                who=None,
+            ),
+            A("Hello, this is Tomas from repairs.", who=None),
+            C("thanks"),
+        ],
+        {"misroute"},
+    ),
+    (
+        "misroute near miss without participant ids: the same agent goes on",
+        [
+            C("my heater is leaking"),
+            NOTICE,
+            A("Leaks are usually handled by our repairs team, but I can book it.", who=None),
+            A("Booked for Tuesday morning.", who=None),
+        ],
+        set(),
+    ),
+    (
+        "ping pong without participant ids: passed on twice, a new person each time",
+        [
+            C("the motor grinds"),
+            NOTICE,
+            A("Hi. That needs a part, I'll pass you to the parts desk.", who=None),
+            A("Hello, parts desk here. It's under warranty, moving you across to them.", who=None),
+            A("Good morning, Ines from warranty here. Booked you in.", who=None),
+        ],
+        {"misroute", "ping_pong"},
     ),
     (
         "ignored request: two more bot replies",

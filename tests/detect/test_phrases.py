@@ -15,8 +15,13 @@ CON = duckdb.connect()
 
 def notice(text: str) -> bool:
     row = CON.execute(
-        "select regexp_matches($t, $n) and not regexp_matches($t, $o)",
-        {"t": text, "n": PARAMS["transfer_notice_re"], "o": PARAMS["transfer_offer_re"]},
+        "select (regexp_matches($t, $n) or regexp_matches($t, $q)) and not regexp_matches($t, $o)",
+        {
+            "t": text,
+            "n": PARAMS["transfer_notice_re"],
+            "q": PARAMS["queue_notice_re"],
+            "o": PARAMS["transfer_offer_re"],
+        },
     ).fetchone()
     return bool(row and row[0])
 
@@ -57,6 +62,52 @@ def test_offers_and_ordinary_answers_are_not_notices(text: str) -> None:
     assert not notice(text)
 
 
+def sentence_notice(text: str) -> bool:
+    """As turns.sql reads a notice: questions and offer sentences taken out first."""
+    row = CON.execute(
+        "select regexp_matches(s, $n) or regexp_matches(s, $q) from (select "
+        "regexp_replace(regexp_replace($t, '[^.!?\\n]*[?]', ' ', 'g'), $o, ' ', 'g') as s)",
+        {
+            "t": text,
+            "n": PARAMS["transfer_notice_re"],
+            "q": PARAMS["queue_notice_re"],
+            "o": PARAMS["transfer_offer_sentence_re"],
+        },
+    ).fetchone()
+    return bool(row and row[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "I can" / "we can" before what the bot sees or confirms is no offer
+        ("We can see the refund is stuck, so we're transferring you to the payments team.", True),
+        ("I can confirm the address, and I'm handing you over to our delivery crew now.", True),
+        # a modal before the handoff itself is an offer
+        ("We could pass you to a specialist, or try one more thing first.", False),
+        ("I can also have a colleague call you back tomorrow.", False),
+        ("I might be able to get someone from accounts to look at it.", False),
+    ],
+)
+def test_a_modal_is_an_offer_only_before_the_handoff_itself(text: str, expected: bool) -> None:
+    assert sentence_notice(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You're number 3 in line for the next advisor.", True),
+        ("I'm adding you to the claims queue now.", True),
+        ("Your chat is second in line.", True),
+        # a place in a queue that is not the customer's is no handoff
+        ("Your parcel is number 7 in the dispatch queue.", False),
+        ("The repair is second in line at the workshop.", False),
+    ],
+)
+def test_a_place_in_line_is_a_notice_when_it_is_the_customers(text: str, expected: bool) -> None:
+    assert notice(text) is expected
+
+
 @pytest.mark.parametrize(
     ("kind", "text", "expected"),
     [
@@ -84,7 +135,8 @@ def test_an_emptied_phrase_list_matches_nothing_and_still_runs(tmp_path: Path) -
 
     cfg = tmp_path / "handoff.toml"
     cfg.write_text(
-        "[phrases]\ntransfer_notice = []\ntransfer_hint = []\nfallback = []\n[identifiers]\n"
+        "[phrases]\ntransfer_notice = []\nqueue_notice = []\ntransfer_hint = []\nfallback = []\n"
+        "[identifiers]\n"
     )
     db = analyzer.open_database(memory=True, config=cfg)
     from tests.support import FIXTURES
