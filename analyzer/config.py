@@ -28,6 +28,10 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 _NEVER = "[^\\s\\S]"  # matches nothing, in RE2 and Java regexes alike
+# How a customer's message is cut into words wherever customers' words are counted or compared
+# (the word statistic, the restatements): a number with thousands separators is one number
+# ("84,000"), and a code joined by - / or . is one word ("PP-7781-3350").
+CUSTOMER_WORD_RE = r"[0-9]{1,3}(?:,[0-9]{3})+\b|[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)*"
 
 
 _BLOCK = re.compile(r"\{([a-z_]+)\}")
@@ -357,6 +361,7 @@ class Config:
         params["routing_intents"] = [str(k).lower() for k in routing]
         params["routing_queues"] = [str(v) for v in routing.values()]
         params["redact_patterns"], params["redact_replacements"] = redaction_rules(self.data)
+        params["customer_word_re"] = CUSTOMER_WORD_RE
         return params
 
 

@@ -46,10 +46,12 @@ text_bags AS MATERIALIZED (
                lambda w: hash(w))) AS opening,
            -- the numbers and codes in it, without a full stop after them ("or 3."): a reply with
            -- values another lacks tells something new
-           CASE WHEN regexp_matches(text, '[0-9]')
-                THEN array_distinct(list_transform(regexp_extract_all(lower(text), '[\p{L}\p{N}]*[0-9](?:[\p{L}\p{N}:/.-]*[\p{L}\p{N}])?'),
-                                    lambda v: hash(v)))
-                ELSE list_transform(CAST([] AS VARCHAR[]), lambda v: hash(v)) END AS reply_values
+           -- (the pattern runs only on a text with a digit)
+           array_distinct(list_transform(
+               CASE WHEN regexp_matches(text, '[0-9]')
+                    THEN regexp_extract_all(lower(text), '[\p{L}\p{N}]*[0-9](?:[\p{L}\p{N}:/.-]*[\p{L}\p{N}])?')
+                    ELSE CAST([] AS VARCHAR[]) END,
+               lambda v: hash(v))) AS reply_values
     FROM (SELECT DISTINCT text FROM looping)
 ),
 bags AS MATERIALIZED (

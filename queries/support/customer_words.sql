@@ -1,6 +1,6 @@
 -- name: customer_words
 -- description: The distinct candidate words (numbers and codes, and long enough words that are no stop words) of each customer message told to the bot (phase 'bot', before the handoff) or to an agent (phase 'agent', after the first agent message) in conversations an agent answered, with whether the word is informative: it holds a digit (a code such as PP-7781-3350 is one word), or it is no stop word and rare in the customers' messages of the whole corpus (word_rarity's class). A word the agent used in the message just before is an echo of the agent, not something the customer restates.
--- params: stop_words, min_word_length
+-- params: stop_words, min_word_length, customer_word_re
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
     FROM conversation_outcomes
@@ -22,13 +22,13 @@ stop AS (
 tokens AS (
     -- every word of the customer messages, and of the agent messages a customer message answers
     SELECT conversation_id, seq, phase, agent_seq, false AS agent,
-           unnest(regexp_extract_all(lower(text), '[0-9]{1,3}(?:,[0-9]{3})+\b|[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)*')) AS word
+           unnest(regexp_extract_all(lower(text), $customer_word_re)) AS word
     FROM messages
     WHERE role = 'customer' AND NOT is_acknowledgement
       AND (phase = 'bot' OR agent_seq IS NOT NULL)
     UNION ALL
     SELECT m.conversation_id, m.seq, m.phase, m.agent_seq, true,
-           unnest(regexp_extract_all(lower(m.text), '[0-9]{1,3}(?:,[0-9]{3})+\b|[\p{L}\p{N}]+(?:[-/.][\p{L}\p{N}]+)*'))
+           unnest(regexp_extract_all(lower(m.text), $customer_word_re))
     FROM messages m
     JOIN (SELECT DISTINCT conversation_id, agent_seq FROM messages
           WHERE role = 'customer' AND phase = 'agent') a
