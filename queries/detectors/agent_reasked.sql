@@ -197,8 +197,10 @@ any_kind AS (
     JOIN specific q ON q.conversation_id = r.conversation_id AND q.seq = r.ask_seq
     JOIN restatements t ON t.conversation_id = r.conversation_id AND t.seq = r.reply_seq
     -- the answer is what the bot was told: one that also brings new information ("Boots on
-    -- Corporation Street, and it's the propranolol 40mg") answered a new question
+    -- Corporation Street, and it's the propranolol 40mg"), or a new number or code ("until 21
+    -- April, for hire HL-30917"), answered a new question
     WHERE t.restates AND CAST(t.n_told AS DOUBLE) / t.n_words >= $repeat_informative_share
+      AND t.new_values = 0
     UNION ALL
     SELECT r.conversation_id, r.ask_seq, r.message_id, 2,
            'agent asked "' || left(r.ask_text, 100) || '" and the customer said they already had: "'

@@ -1,5 +1,5 @@
 -- name: customer_repeated
--- description: After the first agent message, the customer restated something they had already told the bot: informative words (a number or code, or words rare in the customers' own messages) told the bot again (queries/support/restatements.sql), so a one-word answer counts when it is that information; or an identifier they had given before the handoff; or a pre-handoff message of at least repeat_min_words words said again whole; or a message whose content words substantially overlap one of their pre-handoff messages (overlap coefficient >= repeat_overlap and at least repeat_min_shared_words shared words). Greetings, thanks and yes/no never count.
+-- description: After the first agent message, the customer restated something they had already told the bot: informative words (a number or code, or words rare in the customers' own messages) told the bot again (queries/support/restatements.sql), so a one-word answer counts when it is that information; or an identifier they had given before the handoff; or a pre-handoff message of at least repeat_min_words words said again whole; or a message whose content words substantially overlap one of their pre-handoff messages (overlap coefficient >= repeat_overlap and at least repeat_min_shared_words shared words). Greetings, thanks, yes/no and the words of the agent message just before never count.
 -- params: identifier_any_re, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words, repeat_min_words
 WITH handed AS (
     SELECT conversation_id, handoff_seq, first_agent_seq
@@ -78,6 +78,7 @@ bagged AS MATERIALIZED (
 ),
 pairs AS (
     SELECT a.conversation_id, b.message_id, b.seq, a.text AS before_text, b.text AS after_text,
+           a.bag AS before_bag, b.bag AS after_bag,
            -- a pair with fewer content words than repeat_min_shared_words on a side never
            -- shares enough, so its bags are not intersected; the words of a in b are counted by
            -- a scan of b (bags are distinct), far cheaper than array_intersect on short bags
@@ -91,19 +92,54 @@ pairs AS (
     JOIN bagged b
       ON a.conversation_id = b.conversation_id AND NOT a.after_agent AND b.after_agent
 ),
-text_repeats AS (
-    SELECT conversation_id, message_id,
-           CASE WHEN said_again THEN 1.0 ELSE CAST(shared AS DOUBLE) / smaller END AS score,
-           'restated to the agent: "' || left(after_text, 100) || '" - already told the bot: "'
-               || left(before_text, 100) || '" ('
-               || CASE WHEN said_again THEN 'said again'
-                       ELSE 'overlap ' || CAST(round(CAST(shared AS DOUBLE) / smaller, 2) AS VARCHAR)
-                  END || ')' AS detail,
-           seq
+overlapping AS (
+    SELECT *
     FROM pairs
     WHERE said_again
        OR (shared >= $repeat_min_shared_words
            AND CAST(shared AS DOUBLE) / smaller >= $repeat_overlap)
+),
+echoes AS (
+    -- the words of the agent message just before each overlapping message: words the agent
+    -- just used never count (an answer to "the Sennheiser for the 22nd?" that says them again
+    -- confirms, it restates nothing). Looked up only for the few messages that overlap.
+    SELECT e.conversation_id, e.seq, regexp_extract_all(lower(t.text), '[\p{L}\p{N}]+') AS words
+    FROM (
+        SELECT o.conversation_id, o.seq, max(t.seq) AS agent_seq
+        FROM (SELECT DISTINCT conversation_id, seq FROM overlapping) o
+        JOIN turns t
+          ON t.conversation_id = o.conversation_id AND t.seq < o.seq
+         AND t.role = 'agent' AND t.is_message
+        GROUP BY o.conversation_id, o.seq
+    ) e
+    JOIN turns t ON t.conversation_id = e.conversation_id AND t.seq = e.agent_seq
+),
+unechoed AS (
+    SELECT o.conversation_id, o.message_id, o.seq, o.before_text, o.after_text, o.said_again,
+           o.before_bag, coalesce(list_filter(o.after_bag, lambda w: NOT list_contains(e.words, w)),
+                                  o.after_bag) AS after_bag
+    FROM overlapping o
+    LEFT JOIN echoes e ON e.conversation_id = o.conversation_id AND e.seq = o.seq
+),
+rescored AS (
+    SELECT conversation_id, message_id, seq, before_text, after_text, said_again,
+           array_length(list_filter(before_bag, lambda w: list_contains(after_bag, w))) AS shared,
+           least(array_length(before_bag), array_length(after_bag)) AS smaller
+    FROM unechoed
+),
+text_repeats AS (
+    SELECT conversation_id, message_id,
+           CASE WHEN said_again THEN 1.0 ELSE CAST(shared AS DOUBLE) / nullif(smaller, 0) END AS score,
+           'restated to the agent: "' || left(after_text, 100) || '" - already told the bot: "'
+               || left(before_text, 100) || '" ('
+               || CASE WHEN said_again THEN 'said again'
+                       ELSE 'overlap ' || CAST(round(CAST(shared AS DOUBLE) / nullif(smaller, 0), 2) AS VARCHAR)
+                  END || ')' AS detail,
+           seq
+    FROM rescored
+    WHERE said_again
+       OR (shared >= $repeat_min_shared_words
+           AND CAST(shared AS DOUBLE) / nullif(smaller, 0) >= $repeat_overlap)
 ),
 info_repeats AS (
     -- informative words told the bot, said again (queries/support/restatements.sql)

@@ -1,5 +1,5 @@
 -- name: restatements
--- description: Each customer message to an agent with the informative words in it (customer_words) that the customer had already told the bot, and whether the message restates what the bot was told: a number or code told again (or a number that was part of one); or words making up at least repeat_informative_share of the message with no new number or code in it (a single word only when it is scarce, in at most rare_word_conversations conversations: word_rarity); or any of them when the customer says it is a repeat ("like I told the bot"). customer_repeated and agent_reasked both read it.
+-- description: Each customer message to an agent with the informative words in it (customer_words) that the customer had already told the bot, how many numbers or codes in it are new (new_values), and whether the message restates what the bot was told: a number or code told again (or a number that was part of one); or words making up at least repeat_informative_share of the message with no new number or code in it (a single word only when it is scarce, in at most rare_word_conversations conversations: word_rarity); or any of them when the customer says it is a repeat ("like I told the bot"). customer_repeated and agent_reasked both read it.
 -- params: already_said_re, repeat_informative_share
 WITH informative AS (
     SELECT conversation_id, seq, phase, word, scarce FROM customer_words WHERE informative
@@ -34,6 +34,7 @@ SELECT
     t.n_words,
     t.n_told,
     t.example,
+    t.new_values,
     t.n_told >= 1
     AND (t.values_told >= 1
          OR (t.new_values = 0

@@ -295,6 +295,39 @@ CASES: list[tuple[str, list[Row], set[str]]] = [
         set(),
     ),
     (
+        "repeat near miss: the customer confirms in the words the agent just quoted back",
+        [
+            C("booking the Zephyrine loop kit for the Maplewood hall please"),
+            NOTICE,
+            A("Hi, Ola here. So the Zephyrine loop kit for the Maplewood hall?"),
+            C("yes, the Zephyrine kit for Maplewood hall"),
+            A("Booked."),
+        ],
+        set(),
+    ),
+    (
+        "reask near miss: the answer brings a new value beside what the bot was told",
+        [
+            C("I need to extend hire QX-40212 for the Gildenford exhibition"),
+            NOTICE,
+            A("Good morning! What date would you like it until?"),
+            C("Until 21 April please, it's hire QX-40212 for the Gildenford exhibition"),
+            A("Done."),
+        ],
+        {"customer_repeated"},
+    ),
+    (
+        "reask: asked to describe what the customer had described to the bot",
+        [
+            C("there's a long crack across the granite headstone on plot 31 in section K"),
+            NOTICE,
+            A("Hello, Grace here. Could you describe the damage to the stone?"),
+            C("a long crack across the granite headstone"),
+            A("Thanks, a mason will inspect it."),
+        ],
+        {"agent_reasked", "customer_repeated"},
+    ),
+    (
         "repeat near miss: a new number written with thousands separators",
         [
             C("quote to insulate a 12,400 sq ft warehouse roof"),
