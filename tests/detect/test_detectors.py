@@ -328,6 +328,19 @@ CASES: list[tuple[str, list[Row], set[str]]] = [
         {"agent_reasked", "customer_repeated"},
     ),
     (
+        "reask: a terse question names the value the bot had asked for",
+        [
+            C("my parcel is stuck in the locker"),
+            B("Sorry about that. Which locker code did you get?"),
+            C("LK-4471"),
+            NOTICE,
+            A("Hi. Locker code?"),
+            C("LK-4471"),
+            A("Opened it for you."),
+        ],
+        {"agent_reasked", "customer_repeated"},
+    ),
+    (
         "repeat near miss: a new number written with thousands separators",
         [
             C("quote to insulate a 12,400 sq ft warehouse roof"),
