@@ -1,5 +1,5 @@
 -- name: bot_loop
--- description: Before any agent wrote, the bot gave (in the replies the customer saw: support/bot_replies.sql) bot_loop_replies or more fallback replies, or that many near-identical replies (word Jaccard >= bot_loop_similarity, or openings (every sentence but the last, or the only one) whose shorter one has that share of its words in the other; replies with different numbers or codes tell something new).
+-- description: Before any agent wrote, the bot gave (in the replies the customer saw: support/bot_replies.sql) bot_loop_replies or more fallback replies, or that many near-identical replies (word Jaccard >= bot_loop_similarity, or openings (every sentence but the last, or the only one) whose shorter one has that share of its words in the other, or whole replies of eight content words or more whose shorter one has that share of its words in the other; replies with different numbers or codes tell something new).
 -- params: bot_loop_replies, bot_loop_similarity, min_word_length
 WITH bot_phase AS (
     -- the bot's replies the customer saw before any agent wrote (support/bot_replies.sql), in
@@ -88,7 +88,11 @@ pairs AS (
     WHERE values_shared = values_most
       AND (CAST(shared AS DOUBLE) / nullif(len_a + len_b - shared, 0) >= $bot_loop_similarity
            OR (opening_len >= 4
-               AND CAST(opening_shared AS DOUBLE) / opening_len >= $bot_loop_similarity))
+               AND CAST(opening_shared AS DOUBLE) / opening_len >= $bot_loop_similarity)
+           -- or the shorter (eight content words or more) nearly all said again in the other:
+           -- the same menu with another greeting or apology around it
+           OR (least(len_a, len_b) >= 8
+               AND CAST(shared AS DOUBLE) / least(len_a, len_b) >= $bot_loop_similarity))
 ),
 alike AS (
     SELECT conversation_id, seq, count(*) + 1 AS n

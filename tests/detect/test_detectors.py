@@ -197,6 +197,27 @@ CASES: list[tuple[str, list[Row], set[str]]] = [
         {"bot_loop"},
     ),
     (
+        "bot loop: the same menu framed in other words each time",
+        _bot_replies(
+            "Welcome! I can help with: (a) opening hours (b) booking a lesson (c) cancelling"
+            " a lesson (d) gift vouchers. Which one?",
+            "Please pick one: (a) opening hours (b) booking a lesson (c) cancelling a lesson"
+            " (d) gift vouchers. Which one?",
+            "Choose from these: (a) opening hours (b) booking a lesson (c) cancelling a lesson"
+            " (d) gift vouchers. Which one?",
+        ),
+        {"bot_loop"},
+    ),
+    (
+        "no loop: three replies that share a menu line but say different things",
+        _bot_replies(
+            "Your lesson is booked for Tuesday at 10 with Marta in studio four, bring water.",
+            "Your voucher code was emailed to you this morning and is valid for a year.",
+            "Our opening hours are seven till nine on weekdays and eight till six at weekends.",
+        ),
+        set(),
+    ),
+    (
         "two fallbacks are no loop",
         _bot_replies(
             "Sorry, I didn't get that.", "Could you rephrase that?", "Your order ships today."
