@@ -109,6 +109,20 @@ def test_a_place_in_line_is_a_notice_when_it_is_the_customers(text: str, expecte
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the person fetched, then named by a pronoun
+        ("I've called the lock keeper over, he'll reply in this chat.", True),
+        ("I'm passing your question to the front desk now.", True),
+    ],
+)
+def test_a_notice_may_name_the_person_by_a_pronoun_or_move_the_question(
+    text: str, expected: bool
+) -> None:
+    assert sentence_notice(text) is expected
+
+
+@pytest.mark.parametrize(
     ("kind", "text", "expected"),
     [
         ("fallback", "Oops, I couldn't make sense of that. Can you put it another way?", True),
