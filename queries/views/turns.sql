@@ -12,13 +12,12 @@ WITH positions AS (
     FROM events
 ),
 ordered AS (
-    SELECT
-        e.*,
-        p.seq,
-        e.event = 'message' AND e.text IS NOT NULL AND trim(e.text) <> '' AS is_message,
-        e.text IS NOT NULL AND trim(e.text) <> '' AS has_text
-    FROM events e
-    JOIN positions p ON p.conversation_id = e.conversation_id AND p.message_id = e.message_id
+    SELECT *, event = 'message' AND has_text AS is_message
+    FROM (
+        SELECT e.*, p.seq, e.text IS NOT NULL AND trim(e.text) <> '' AS has_text
+        FROM events e
+        JOIN positions p ON p.conversation_id = e.conversation_id AND p.message_id = e.message_id
+    )
 ),
 said AS (
     -- a notice is read sentence by sentence (verbose assistants write several per turn):
@@ -115,8 +114,9 @@ SELECT
          WHEN is_message AND role = 'bot' THEN regexp_matches(text, $fallback_re)
          ELSE false END AS is_fallback,
     -- a message that goes on to ask something ("great. what if it bleeds") confirms nothing
-    CASE WHEN is_message AND role = 'customer'
-         THEN regexp_matches(text, $confirmation_re) AND NOT regexp_matches(text, $negative_feedback_re)
+    -- (each CASE runs the later patterns only on the messages the first one matched)
+    CASE WHEN is_message AND role = 'customer' AND regexp_matches(text, $confirmation_re)
+         THEN NOT regexp_matches(text, $negative_feedback_re)
               AND NOT regexp_matches(lower(text), '[?]|[.!,;]\s*(what|how|why|when|where|which|who|can|could|is|are|do|does|will|would)\b[^.!]*$')
          ELSE false END AS is_confirmation,
     CASE WHEN is_message AND role = 'customer'
@@ -124,9 +124,11 @@ SELECT
     CASE WHEN is_message AND role = 'customer'
          THEN regexp_matches(text, $negative_feedback_re) ELSE false END AS is_negative,
     CASE WHEN role = 'customer' AND event = 'handoff_requested' THEN true
-         WHEN is_message AND role = 'customer'
-         THEN (regexp_matches(text, $human_request_re) AND NOT regexp_matches(text, $not_human_request_re))
+         WHEN is_message AND role = 'customer' AND regexp_matches(text, $human_request_re)
+         THEN NOT regexp_matches(text, $not_human_request_re)
               OR coalesce(list_contains($human_request_intents, lower(intent)), false)
+         WHEN is_message AND role = 'customer'
+         THEN coalesce(list_contains($human_request_intents, lower(intent)), false)
          ELSE false END AS is_human_request
 FROM ordered o
 JOIN transfer x USING (conversation_id, seq);
