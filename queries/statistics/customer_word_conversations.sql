@@ -4,8 +4,13 @@
 -- keys: word
 SELECT word, count(*) AS conversations
 FROM (
-    SELECT DISTINCT conversation_id, unnest(regexp_extract_all(lower(text), $customer_word_re)) AS word
+    -- each conversation's distinct words: its customer messages joined by a space and cut into
+    -- words once (a word never spans a space), cheaper than a DISTINCT over every message's words
+    SELECT conversation_id,
+           unnest(list_distinct(regexp_extract_all(lower(string_agg(text, ' ')), $customer_word_re)))
+               AS word
     FROM turns
     WHERE role = 'customer' AND is_message
+    GROUP BY conversation_id
 )
 GROUP BY word;
