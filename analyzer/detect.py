@@ -21,7 +21,8 @@ _FLAG_TYPES = ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE")
 # turns; then how rare each customer word is in the corpus, and the words of the customer messages
 # told to the bot and to an agent, which messages to an agent restate what the bot was told, and
 # what the bot's and agents' questions are about; the bot's replies the customer saw; and the
-# agent messages written by another agent than the one before.
+# agent messages written by another agent than the one before; the transfers that moved the
+# customer.
 _FROM_FILES = (
     "identifier_hits",
     "ask_candidates",
@@ -31,6 +32,7 @@ _FROM_FILES = (
     "question_topics",
     "bot_replies",
     "agent_changes",
+    "transfers",
 )
 # ... and those built with one statement per configured kind (`_per_kind`).
 _PER_KIND = ("identifier_values", "kind_asks")

@@ -32,21 +32,25 @@ wrong_team AS (
 ),
 evidence AS (
     -- next_seq: the agent who took over, for an agent passing the customer on (the first one)
-    SELECT conversation_id, 1 AS priority, seq, CAST(NULL AS BIGINT) AS next_seq, message_id,
+    SELECT a.conversation_id, 1 AS priority, a.seq, CAST(NULL AS BIGINT) AS next_seq, a.message_id,
            'transferred after an agent joined'
-               || CASE WHEN queue IS NOT NULL THEN ' to ' || queue ELSE '' END
-               || CASE WHEN join_queue IS NOT NULL THEN ' (from ' || join_queue || ')' ELSE '' END
-               || CASE WHEN text IS NOT NULL AND trim(text) <> ''
-                       THEN ': "' || left(text, 120) || '"' ELSE '' END AS detail
-    FROM after_join
-    WHERE event = 'transfer' AND seq > joined_seq
+               || CASE WHEN a.queue IS NOT NULL THEN ' to ' || a.queue ELSE '' END
+               || CASE WHEN a.join_queue IS NOT NULL THEN ' (from ' || a.join_queue || ')' ELSE '' END
+               || CASE WHEN a.text IS NOT NULL AND trim(a.text) <> ''
+                       THEN ': "' || left(a.text, 120) || '"' ELSE '' END AS detail
+    FROM after_join a
+    -- a transfer that moved the customer (support/transfers.sql: a failed one moved nobody)
+    JOIN transfers x ON x.conversation_id = a.conversation_id AND x.seq = a.seq
+    WHERE a.seq > a.joined_seq
     UNION ALL
-    SELECT conversation_id, 2, seq, NULL, message_id,
-           'queue changed from ' || join_queue || ' to ' || queue || ' after an agent joined'
-    FROM after_join
-    -- a transfer that failed moved nobody
-    WHERE queue IS NOT NULL AND join_queue IS NOT NULL AND queue <> join_queue
-      AND seq > joined_seq AND event NOT IN ('transfer_failed', 'handoff_failed')
+    SELECT a.conversation_id, 2, a.seq, NULL, a.message_id,
+           'queue changed from ' || a.join_queue || ' to ' || a.queue || ' after an agent joined'
+    FROM after_join a
+    LEFT JOIN transfers x ON x.conversation_id = a.conversation_id AND x.seq = a.seq
+    -- a transfer that failed moved nobody: neither its failure event nor the transfer itself
+    WHERE a.queue IS NOT NULL AND a.join_queue IS NOT NULL AND a.queue <> a.join_queue
+      AND a.seq > a.joined_seq AND a.event NOT IN ('transfer_failed', 'handoff_failed')
+      AND (a.event <> 'transfer' OR x.seq IS NOT NULL)
     UNION ALL
     SELECT w.conversation_id, 3, w.seq, n.seq, w.message_id,
            'agent ' || coalesce(w.participant_id || ' ', '') || 'said "' || left(w.text, 120)

@@ -17,9 +17,9 @@ moves AS (
     SELECT conversation_id, seq, message_id, 'agent change'
     FROM agent_changes
     UNION ALL
+    -- a transfer that moved the customer (support/transfers.sql: a failed one moved nobody)
     SELECT conversation_id, seq, message_id, 'transfer'
-    FROM turns
-    WHERE event = 'transfer'
+    FROM transfers
 ),
 counted AS (
     SELECT

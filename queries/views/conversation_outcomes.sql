@@ -1,6 +1,6 @@
 -- name: conversation_outcomes
 -- description: One row per conversation with its derived outcome, before its friction flags are attached (rules in docs/definitions.md), and the customer behind it, why the handoff happened, the CSAT score as given and agent handle time (rules in docs/metrics.md). Everything here is about one conversation at a time; what depends on other conversations (recontacts, the CSAT scale) is across_conversations.sql.
--- params:
+-- params: end_notice_re
 WITH marks AS (
     SELECT
         *,
@@ -34,7 +34,11 @@ agg AS (
         bool_or(event IN ('handoff_failed', 'transfer_failed') OR is_failure_notice)
             AS handoff_failed_reported,
         max(seq) FILTER (WHERE role = 'customer' AND is_message) AS last_customer_message_seq,
-        max(seq) FILTER (WHERE event = 'conversation_ended') AS ended_event_seq,
+        -- the conversation ended: the platform's event, or in a plain log a system message that
+        -- says so ("The visitor has left the chat", "Chat closed after 10 minutes of inactivity")
+        max(seq) FILTER (WHERE event = 'conversation_ended'
+                         OR (role = 'system' AND is_message AND regexp_matches(text, $end_notice_re)))
+            AS ended_event_seq,
         bool_or(regexp_matches(lower(coalesce(platform_outcome, '')), 'abandon|timed? ?out|timeout'))
             AS platform_says_abandoned,
         arg_min(queue, seq) FILTER (WHERE queue IS NOT NULL) AS queue,

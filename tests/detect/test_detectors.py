@@ -165,6 +165,30 @@ CASES: list[tuple[str, list[Row], set[str]]] = [
         {"misroute", "ping_pong"},
     ),
     (
+        "misroute near miss: a transfer the platform reported failed moved nobody",
+        [
+            C("my voucher never arrived"),
+            NOTICE,
+            E("agent_joined", queue="care", participant_id="ag-1"),
+            A("Hi, vouchers are for our rewards team, transferring you."),
+            E("transfer", queue="rewards"),
+            E("transfer_failed", queue="rewards"),
+            A("That didn't go through, I'll sort it myself. Which e-mail?"),
+            C("me@example.org"),
+        ],
+        {"handoff_failed"},
+    ),
+    (
+        "abandoned in queue: a plain log's system message says the customer left",
+        [
+            C("the coach never came"),
+            NOTICE,
+            ("system", "All our agents are busy, you are number 4 in the queue.", {}),
+            ("system", "The customer has left the chat.", {"gap": 400}),
+        ],
+        {"abandoned_in_queue"},
+    ),
+    (
         "ignored request: two more bot replies",
         [
             C("I want a human"),
