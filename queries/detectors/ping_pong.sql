@@ -13,9 +13,11 @@ moves AS (
     FROM speakers
     WHERE role = 'agent' AND prev_role = 'bot'
     UNION ALL
-    -- another agent took over from the one before (support/agent_changes.sql)
+    -- another agent took over from the one before, for the first time (support/agent_changes.sql:
+    -- two agents writing by turns are no bounce)
     SELECT conversation_id, seq, message_id, 'agent change'
     FROM agent_changes
+    WHERE is_new_agent
     UNION ALL
     -- a transfer that moved the customer (support/transfers.sql: a failed one moved nobody)
     SELECT conversation_id, seq, message_id, 'transfer'

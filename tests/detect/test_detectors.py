@@ -295,6 +295,19 @@ CASES: list[tuple[str, list[Row], set[str]]] = [
         {"ping_pong"},
     ),
     (
+        "no ping pong: two agents in the chat write by turns",
+        [
+            C("I got a warning letter for noise"),
+            NOTICE,
+            A("Hello, I'm Levan, with me is Marta who is training.", who="ag-1"),
+            A("Hi! Which flat is it?", who="ag-2"),
+            C("Flat 6"),
+            A("Thanks, please send your work rota.", who="ag-1"),
+            A("You can upload it on our site.", who="ag-2"),
+        ],
+        set(),
+    ),
+    (
         "one bounce back to the bot is no ping pong",
         [
             C("help"),

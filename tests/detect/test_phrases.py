@@ -152,6 +152,9 @@ def test_a_notice_may_name_the_person_by_a_pronoun_or_move_the_question(
         ("negative_feedback", "nope, still broken", True),
         ("negative_feedback", "that wasn't what I asked", True),
         ("negative_feedback", "no problem, thanks!", False),
+        # a negation reaches only the words of its own clause
+        ("negative_feedback", "not yet, it helped a lot", False),
+        ("negative_feedback", "that did not help at all", True),
     ],
 )
 def test_phrase_lists(kind: str, text: str, expected: bool) -> None:
