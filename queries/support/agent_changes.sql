@@ -4,18 +4,26 @@
 WITH speakers AS (
     SELECT conversation_id, seq, message_id, role, participant_id, text,
            lag(role) OVER (PARTITION BY conversation_id ORDER BY seq) AS prev_role,
-           lag(participant_id) OVER (PARTITION BY conversation_id ORDER BY seq) AS prev_participant,
-           min(seq) OVER (PARTITION BY conversation_id, role, participant_id) AS participant_first_seq
+           lag(participant_id) OVER (PARTITION BY conversation_id ORDER BY seq) AS prev_participant
     FROM turns
     WHERE is_message AND role IN ('bot', 'agent')
+),
+first_messages AS (
+    -- where each agent with an id first wrote
+    SELECT conversation_id, participant_id, min(seq) AS first_seq
+    FROM turns
+    WHERE is_message AND role = 'agent' AND participant_id IS NOT NULL
+    GROUP BY conversation_id, participant_id
 )
-SELECT conversation_id, seq, message_id, participant_id,
+SELECT s.conversation_id, s.seq, s.message_id, s.participant_id,
        -- the agent writes here for the first time (two agents writing by turns take over
        -- from each other only once each); unknown without participant ids
-       participant_id IS NULL OR seq = participant_first_seq AS is_new_agent
-FROM speakers
-WHERE role = 'agent' AND prev_role = 'agent'
-  AND ((participant_id IS NOT NULL AND prev_participant IS NOT NULL
-        AND participant_id <> prev_participant)
-       OR (participant_id IS NULL AND prev_participant IS NULL
-           AND regexp_matches(text, $agent_introduction_re)));
+       s.participant_id IS NULL OR s.seq = f.first_seq AS is_new_agent
+FROM speakers s
+LEFT JOIN first_messages f
+  ON f.conversation_id = s.conversation_id AND f.participant_id = s.participant_id
+WHERE s.role = 'agent' AND s.prev_role = 'agent'
+  AND ((s.participant_id IS NOT NULL AND s.prev_participant IS NOT NULL
+        AND s.participant_id <> s.prev_participant)
+       OR (s.participant_id IS NULL AND s.prev_participant IS NULL
+           AND regexp_matches(s.text, $agent_introduction_re)));

@@ -36,9 +36,10 @@ agg AS (
         max(seq) FILTER (WHERE role = 'customer' AND is_message) AS last_customer_message_seq,
         -- the conversation ended: the platform's event, or in a plain log a system message that
         -- says so ("The visitor has left the chat", "Chat closed after 10 minutes of inactivity")
-        max(seq) FILTER (WHERE event = 'conversation_ended'
-                         OR (role = 'system' AND is_message AND regexp_matches(text, $end_notice_re)))
-            AS ended_event_seq,
+        -- (a CASE runs the pattern only on system messages)
+        max(CASE WHEN event = 'conversation_ended' THEN seq
+                 WHEN role = 'system' AND is_message AND regexp_matches(text, $end_notice_re)
+                 THEN seq END) AS ended_event_seq,
         bool_or(regexp_matches(lower(coalesce(platform_outcome, '')), 'abandon|timed? ?out|timeout'))
             AS platform_says_abandoned,
         arg_min(queue, seq) FILTER (WHERE queue IS NOT NULL) AS queue,
