@@ -93,16 +93,16 @@ pairs AS (
       ON a.conversation_id = b.conversation_id AND NOT a.after_agent AND b.after_agent
 ),
 overlapping AS (
+    -- the pairs that can be a restatement once the echoed words are out: leaving words out never
+    -- raises the shared count, so a pair needs enough shared words already (the ratio may rise)
     SELECT *
     FROM pairs
-    WHERE said_again
-       OR (shared >= $repeat_min_shared_words
-           AND CAST(shared AS DOUBLE) / smaller >= $repeat_overlap)
+    WHERE said_again OR shared >= $repeat_min_shared_words
 ),
 echoes AS (
     -- the words of the agent message just before each overlapping message: words the agent
     -- just used never count (an answer to "the Sennheiser for the 22nd?" that says them again
-    -- confirms, it restates nothing). Looked up only for the few messages that overlap.
+    -- confirms, it restates nothing). Looked up only for the messages that overlap.
     SELECT e.conversation_id, e.seq, regexp_extract_all(lower(t.text), '[\p{L}\p{N}]+') AS words
     FROM (
         SELECT o.conversation_id, o.seq, max(t.seq) AS agent_seq
@@ -116,8 +116,10 @@ echoes AS (
 ),
 unechoed AS (
     SELECT o.conversation_id, o.message_id, o.seq, o.before_text, o.after_text, o.said_again,
-           o.before_bag, coalesce(list_filter(o.after_bag, lambda w: NOT list_contains(e.words, w)),
-                                  o.after_bag) AS after_bag
+           o.before_bag,
+           list_filter(o.after_bag,
+                       lambda w: NOT list_contains(coalesce(e.words, CAST([] AS VARCHAR[])), w))
+               AS after_bag
     FROM overlapping o
     LEFT JOIN echoes e ON e.conversation_id = o.conversation_id AND e.seq = o.seq
 ),

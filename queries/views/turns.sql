@@ -124,11 +124,10 @@ SELECT
     CASE WHEN is_message AND role = 'customer'
          THEN regexp_matches(text, $negative_feedback_re) ELSE false END AS is_negative,
     CASE WHEN role = 'customer' AND event = 'handoff_requested' THEN true
-         WHEN is_message AND role = 'customer' AND regexp_matches(text, $human_request_re)
-         THEN NOT regexp_matches(text, $not_human_request_re)
-              OR coalesce(list_contains($human_request_intents, lower(intent)), false)
          WHEN is_message AND role = 'customer'
          THEN coalesce(list_contains($human_request_intents, lower(intent)), false)
+              OR CASE WHEN regexp_matches(text, $human_request_re)
+                      THEN NOT regexp_matches(text, $not_human_request_re) ELSE false END
          ELSE false END AS is_human_request
 FROM ordered o
 JOIN transfer x USING (conversation_id, seq);
