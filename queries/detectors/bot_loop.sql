@@ -26,24 +26,35 @@ looping AS (
           SELECT conversation_id FROM bot_phase WHERE text IS NOT NULL GROUP BY conversation_id
           HAVING count(*) >= $bot_loop_replies)
 ),
-text_bags AS MATERIALIZED (
-    -- each distinct reply text's distinct content words (at least min_word_length letters or
-    -- digits), whole and in its opening (a menu repeated with a new question after it);
-    -- once per text, since a bot says the same things again and again. Words are kept as
-    -- their hashes: the lists are only compared, and a list of numbers is a fraction of the
-    -- memory of a list of strings, so the self-join below stays in memory under the
-    -- configured limit (a collision could at most count one more shared word)
-    SELECT text,
-           array_distinct(list_transform(regexp_extract_all(
-               lower(text), '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}'),
-               lambda w: hash(w))) AS bag,
-           -- the opening: every sentence but the last (a menu asked again with another
-           -- question), or the only sentence
-           array_distinct(list_transform(regexp_extract_all(
-               lower(coalesce(nullif(regexp_replace(text, '[^.!?\n]+[.!?]*\s*$', ''), ''),
-                              regexp_extract(text, '^[^.!?\n]+[.!?]*'))),
+cut AS (
+    -- each distinct reply text (a bot says the same things again and again) cut once into its
+    -- opening, every sentence but the last (a menu asked again with another question), and
+    -- that last sentence. No word spans the cut: the last sentence starts after a sentence end.
+    SELECT text, regexp_replace(text, '[^.!?\n]+[.!?]*\s*$', '') AS head,
+           regexp_extract(text, '[^.!?\n]+[.!?]*\s*$') AS tail
+    FROM (SELECT DISTINCT text FROM looping)
+),
+cut_words AS (
+    -- the words (at least min_word_length letters or digits) of both parts, as hashes
+    SELECT text, head,
+           list_transform(regexp_extract_all(lower(head),
                '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}'),
-               lambda w: hash(w))) AS opening,
+               lambda w: hash(w)) AS head_words,
+           list_transform(regexp_extract_all(lower(tail),
+               '[\p{L}\p{N}]{' || CAST($min_word_length AS VARCHAR) || ',}'),
+               lambda w: hash(w)) AS tail_words
+    FROM cut
+),
+text_bags AS MATERIALIZED (
+    -- each distinct reply text's distinct content words, whole and in its opening (the only
+    -- sentence when there is one: then the text is all tail). Words are kept as their hashes:
+    -- the lists are only compared, and a list of numbers is a fraction of the memory of a list
+    -- of strings, so the self-join below stays in memory under the configured limit (a
+    -- collision could at most count one more shared word)
+    SELECT text,
+           array_distinct(list_concat(head_words, tail_words)) AS bag,
+           CASE WHEN head = '' THEN array_distinct(tail_words)
+                ELSE array_distinct(head_words) END AS opening,
            -- the numbers and codes in it, without a full stop after them ("or 3."): a reply with
            -- values another lacks tells something new
            -- (the pattern runs only on a text with a digit)
@@ -52,7 +63,7 @@ text_bags AS MATERIALIZED (
                     THEN regexp_extract_all(lower(text), '[\p{L}\p{N}]*[0-9](?:[\p{L}\p{N}:/.-]*[\p{L}\p{N}])?')
                     ELSE CAST([] AS VARCHAR[]) END,
                lambda v: hash(v))) AS reply_values
-    FROM (SELECT DISTINCT text FROM looping)
+    FROM cut_words
 ),
 bags AS MATERIALIZED (
     SELECT l.conversation_id, l.seq, b.bag, b.opening, b.reply_values
