@@ -14,7 +14,9 @@ WITH positions AS (
 ordered AS (
     SELECT *, event = 'message' AND has_text AS is_message
     FROM (
-        SELECT e.*, p.seq, e.text IS NOT NULL AND trim(e.text) <> '' AS has_text
+        -- (ltrim: a text is blank for it exactly when it is for trim, and it stops at the
+        -- first character that is not a space)
+        SELECT e.*, p.seq, e.text IS NOT NULL AND ltrim(e.text) <> '' AS has_text
         FROM events e
         JOIN positions p ON p.conversation_id = e.conversation_id AND p.message_id = e.message_id
     )
