@@ -59,22 +59,30 @@ def _time(value: object, same_day: bool) -> str:
     return fmt_moment(value, "%H:%M:%S" if same_day else "%Y-%m-%d %H:%M:%S")
 
 
-def _estimated_size(turns: pd.DataFrame, notes: pd.DataFrame) -> int:
+def _estimated_size(turns: Sequence[Any], notes: Sequence[Any]) -> int:
     """Rough bytes of a conversation's drill-down HTML, counting the growth from escaping.
 
     Flag notes appear in the header list and flag names also as a pill and a filter option.
     """
-    if turns.empty and notes.empty:
+    if not turns and not notes:
         return 600
-    evidence = [v for r in turns.itertuples(index=False) for v in (*r.flags, *r.details)]
+    evidence = [v for r in turns for v in (*r.flags, *r.details)]
     return (
         600
-        + _escaped_length(turns["text"])
+        + _escaped_length(r.text for r in turns)
         + _escaped_length(evidence)
-        + _escaped_length(notes["detail"])
-        + 3 * _escaped_length(notes["flag"])
+        + _escaped_length(n.detail for n in notes)
+        + 3 * _escaped_length(n.flag for n in notes)
         + TURN_OVERHEAD * len(turns)
     )
+
+
+def _by_conversation(rows: pd.DataFrame) -> dict[str, list[Any]]:
+    """The rows of a frame as tuples, by conversation id, in their order (one pass)."""
+    out: dict[str, list[Any]] = {}
+    for r in rows.itertuples(index=False):
+        out.setdefault(r.conversation_id, []).append(r)
+    return out
 
 
 def drilldown(
@@ -143,14 +151,15 @@ def drilldown(
         query("report", "flag_notes"),
         {"ids": ids, "max_notes": MAX_NOTES, "max_chars": MAX_TEXT, **redaction},
     ).df()
-    turns_by = dict(tuple(turns.groupby("conversation_id", sort=False)))
-    notes_by = dict(tuple(notes.groupby("conversation_id", sort=False)))
+    # the listed conversations' rows are bounded (MAX_DRILLDOWN x MAX_TURNS), not the data
+    turns_by = _by_conversation(turns)
+    notes_by = _by_conversation(notes)
 
     out: list[FlaggedConversation] = []
     budget = DRILLDOWN_BUDGET
     for c in convs.itertuples(index=False):
-        t = turns_by.get(c.conversation_id, turns.iloc[0:0])
-        n = notes_by.get(c.conversation_id, notes.iloc[0:0])
+        t = turns_by.get(c.conversation_id, [])
+        n = notes_by.get(c.conversation_id, [])
         size = _estimated_size(t, n)
         if size > budget:
             break
@@ -167,15 +176,12 @@ def drilldown(
     return tuple(out), note
 
 
-def _conversation(c: Any, turns: pd.DataFrame, notes: pd.DataFrame) -> FlaggedConversation:
-    flags = tuple(
-        FlagNote(clip(r.flag), str(r.detail), clip(r.message_id, MAX_ID))
-        for r in notes.itertuples(index=False)
-    )
+def _conversation(c: Any, turns: Sequence[Any], notes: Sequence[Any]) -> FlaggedConversation:
+    flags = tuple(FlagNote(clip(r.flag), str(r.detail), clip(r.message_id, MAX_ID)) for r in notes)
     shown: list[Turn] = []
     previous = 0
     first_day = fmt_moment(c.started_at, "%Y-%m-%d")
-    for r in turns.itertuples(index=False):
+    for r in turns:
         evidence = tuple(
             FlagNote(clip(f), str(d), clip(r.message_id, MAX_ID))
             for f, d in zip(list(r.flags), list(r.details), strict=True)
@@ -194,7 +200,7 @@ def _conversation(c: Any, turns: pd.DataFrame, notes: pd.DataFrame) -> FlaggedCo
             )
         )
         previous = int(r.seq)
-    turn_count = int(turns["turn_count"].iloc[0]) if len(turns) else 0
+    turn_count = int(turns[0].turn_count) if turns else 0
     outcome = _words(c.outcome)
     if not missing(c.handoff_outcome):
         outcome += f" · {_words(c.handoff_outcome)}"
