@@ -16,9 +16,9 @@ is slower; the point is that the same definitions run where the data is, and sca
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -65,9 +65,14 @@ def time_duckdb(path: Path) -> float:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    master = sys.argv[3] if len(sys.argv) > 3 else "local[2]"
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("messages", nargs="?", type=int, default=1_000_000, help="N_MESSAGES")
+    parser.add_argument("runs", nargs="?", type=int, default=3, help="RUNS of each engine")
+    parser.add_argument("master", nargs="?", default="local[2]", help="Spark MASTER")
+    args = parser.parse_args()
+    n, runs, master = args.messages, args.runs, args.master
     path = build(n)
     print(f"{n:,} canonical messages in {path} ({path.stat().st_size / 1e6:.0f} MB)")
 
