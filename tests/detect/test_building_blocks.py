@@ -98,6 +98,11 @@ CLASSIFIED: list[tuple[str, str, str, bool]] = [
     ("customer", "is_human_request", "real person pls, my card was charged twice", True),
     ("customer", "is_human_request", "no need for a person, the bot is fine", False),
     ("customer", "is_human_request", "the engineer who came was lovely", False),
+    # a team or person of any name after the customer's "the" or "your"
+    ("customer", "is_human_request", "can I talk to your accounts team, I was charged twice", True),
+    ("customer", "is_human_request", "could I speak with the night shift supervisor", True),
+    ("customer", "is_human_request", "I need to talk to my manager before I book", False),
+    ("customer", "is_human_request", "I'll talk to the kids about which date works", False),
 ]
 
 
