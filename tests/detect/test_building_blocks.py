@@ -89,7 +89,7 @@ CLASSIFIED: list[tuple[str, str, str, bool]] = [
     ("customer", "is_confirmation", "kiitos paljon!", True),
     ("customer", "is_confirmation", "diolch yn fawr", True),
     ("customer", "is_confirmation", "ok dziękuję", True),
-    ("customer", "is_confirmation", "好的，谢谢", True),
+    ("customer", "is_confirmation", "好的 谢谢", True),
     ("customer", "is_confirmation", "salamatin mo", False),
     ("customer", "is_human_request", "could I talk to one of your nurses please", True),
     ("customer", "is_human_request", "i'd rather a pharmacist looked at this", True),
