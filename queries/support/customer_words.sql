@@ -17,7 +17,8 @@ messages AS (
     WHERE t.is_message AND (t.seq < h.handoff_seq OR t.seq >= h.first_agent_seq)
 ),
 stop AS (
-    SELECT unnest($stop_words) AS word
+    SELECT word, regexp_matches(word, '[0-9]') AS has_digit
+    FROM (SELECT unnest($stop_words) AS word)
 ),
 tokens AS (
     -- every word of the customer messages, and of the agent messages a customer message answers
@@ -41,14 +42,20 @@ candidate_tokens AS (
     -- distinct (stop words are most of the words).
     -- a number or code is its letters and digits, however punctuated ("4417-XX-0093" =
     -- "4417xx0093")
-    SELECT t.conversation_id, t.seq, t.phase, t.agent_seq, t.agent,
-           CASE WHEN regexp_matches(t.word, '[0-9]') THEN regexp_replace(t.word, '[-/.,]', '', 'g')
-                ELSE t.word END AS word,
-           regexp_matches(t.word, '[0-9]') AS has_digit
-    FROM tokens t
-    LEFT JOIN stop s ON s.word = t.word
-    WHERE (regexp_matches(t.word, '[0-9]') AND length(t.word) >= 2)
-       OR (length(t.word) >= $min_word_length AND s.word IS NULL)
+    -- (the digit test runs once per candidate: a stop word's is looked up, and a long enough
+    -- word that is no stop word is a candidate without it)
+    SELECT conversation_id, seq, phase, agent_seq, agent,
+           CASE WHEN has_digit THEN regexp_replace(word, '[-/.,]', '', 'g') ELSE word END AS word,
+           has_digit
+    FROM (
+        SELECT t.conversation_id, t.seq, t.phase, t.agent_seq, t.agent, t.word,
+               coalesce(s.has_digit, regexp_matches(t.word, '[0-9]')) AS has_digit
+        FROM tokens t
+        LEFT JOIN stop s ON s.word = t.word
+        WHERE CASE WHEN s.word IS NOT NULL THEN s.has_digit AND length(t.word) >= 2
+                   WHEN length(t.word) >= $min_word_length THEN true
+                   ELSE length(t.word) >= 2 AND regexp_matches(t.word, '[0-9]') END
+    )
 ),
 candidates AS (
     SELECT DISTINCT conversation_id, seq, phase, agent_seq, word, has_digit
