@@ -17,13 +17,15 @@ from analyzer.sql import Query, queries_in, query
 
 FLAG_COLUMNS = ("conversation_id", "flag", "message_id", "detail", "score")
 _FLAG_TYPES = ("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE")
-# The support tables built from one query file each, in order: one constant regex each over
+# The support tables built from one query file each, in order: the conversations a bot handed to
+# a person who wrote (the two phases that four of them compare); one constant regex each over
 # turns; then how rare each customer word is in the corpus, and the words of the customer messages
 # told to the bot and to an agent, which messages to an agent restate what the bot was told, and
 # what the bot's and agents' questions are about; the bot's replies the customer saw; and the
 # agent messages written by another agent than the one before; the transfers that moved the
 # customer.
 _FROM_FILES = (
+    "answered_handoffs",
     "identifier_hits",
     "ask_candidates",
     "word_rarity",

@@ -1,15 +1,10 @@
 -- name: agent_reasked
 -- description: An agent asked for information the customer had already given before the handoff, of any kind: the customer's answer to the agent's question repeats what they told the bot (informative words, as customer_repeated counts them), or the customer answers that they already said it, or the bot had asked about the same thing (a topic word of the agent's question in the bot's question) and the customer answered it, or a configured kind (order number, e-mail, ...) named or answered before the handoff. Asking for something new, or quoting the value back to confirm it, is not a re-ask.
 -- params: problem_question_re, ask_any_re, info_request_re, reference_words, already_said_re, value_question_re, repeat_informative_share
-WITH handed AS (
-    SELECT conversation_id, handoff_seq, first_agent_seq
-    FROM conversation_outcomes
-    WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL AND has_bot_side
-),
-asking AS (
+WITH asking AS (
     SELECT t.conversation_id, t.seq, t.message_id, t.text
     FROM turns t
-    JOIN handed h ON h.conversation_id = t.conversation_id AND t.seq >= h.first_agent_seq
+    JOIN answered_handoffs h ON h.conversation_id = t.conversation_id AND t.seq >= h.first_agent_seq
     WHERE t.role = 'agent' AND t.is_message AND regexp_matches(t.text, $info_request_re)
       AND regexp_matches(t.text, $ask_any_re)
 ),
@@ -18,7 +13,7 @@ before_handoff AS (
            lag(t.role) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS prev_role,
            lag(t.seq) OVER (PARTITION BY t.conversation_id ORDER BY t.seq) AS prev_seq
     FROM turns t
-    JOIN handed h ON h.conversation_id = t.conversation_id
+    JOIN answered_handoffs h ON h.conversation_id = t.conversation_id
     WHERE t.is_message AND t.seq < h.handoff_seq AND t.role IN ('customer', 'bot')
       AND t.conversation_id IN (SELECT conversation_id FROM asking)
 ),
@@ -92,7 +87,7 @@ reasks AS (
 agent_questions AS (
     SELECT t.conversation_id, t.seq, t.message_id, t.text
     FROM turns t
-    JOIN handed h ON h.conversation_id = t.conversation_id AND t.seq >= h.first_agent_seq
+    JOIN answered_handoffs h ON h.conversation_id = t.conversation_id AND t.seq >= h.first_agent_seq
     WHERE t.role = 'agent' AND t.is_message
       -- a question or a request; in a transcript without punctuation (voice), any sentence that
       -- asks for a value
@@ -123,7 +118,7 @@ bot_phase AS (
            lead(t.is_human_request) OVER (PARTITION BY t.conversation_id ORDER BY t.seq)
                AS next_asks_for_human
     FROM turns t
-    JOIN handed h ON h.conversation_id = t.conversation_id
+    JOIN answered_handoffs h ON h.conversation_id = t.conversation_id
     WHERE t.is_message AND t.seq < h.handoff_seq AND t.role IN ('customer', 'bot')
 ),
 answered_bot_questions AS (

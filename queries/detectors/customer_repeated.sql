@@ -1,12 +1,7 @@
 -- name: customer_repeated
 -- description: After the first agent message, the customer restated something they had already told the bot: informative words (a number or code, or words rare in the customers' own messages) told the bot again (queries/support/restatements.sql), so a one-word answer counts when it is that information; or an identifier they had given before the handoff; or a pre-handoff message of at least repeat_min_words words said again whole; or a message whose content words substantially overlap one of their pre-handoff messages (overlap coefficient >= repeat_overlap and at least repeat_min_shared_words shared words). Greetings, thanks, yes/no and the words of the agent message just before never count.
 -- params: identifier_any_re, stop_words, min_word_length, repeat_overlap, repeat_min_shared_words, repeat_min_words
-WITH handed AS (
-    SELECT conversation_id, handoff_seq, first_agent_seq
-    FROM conversation_outcomes
-    WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL AND has_bot_side
-),
-said AS MATERIALIZED (
+WITH said AS MATERIALIZED (
     -- customer messages told to the bot (before the handoff) or to an agent (after one wrote)
     -- its words cut once: they give the normalised text (single spaces) and the content words
     SELECT conversation_id, seq, message_id, text, after_agent,
@@ -17,7 +12,7 @@ said AS MATERIALIZED (
                t.seq > h.first_agent_seq AS after_agent,
                regexp_extract_all(lower(t.text), '[\p{L}\p{N}]+') AS all_words
         FROM turns t
-        JOIN handed h ON h.conversation_id = t.conversation_id
+        JOIN answered_handoffs h ON h.conversation_id = t.conversation_id
         WHERE t.role = 'customer' AND t.is_message AND NOT t.is_acknowledgement
           AND (t.seq < h.handoff_seq OR t.seq > h.first_agent_seq)
     )

@@ -1,19 +1,14 @@
 -- name: customer_words
 -- description: The distinct candidate words (numbers and codes, and long enough words that are no stop words) of each customer message told to the bot (phase 'bot', before the handoff) or to an agent (phase 'agent', after the first agent message) in conversations an agent answered, with whether the word is informative: it holds a digit (a code such as PP-7781-3350 is one word), or it is no stop word and rare in the customers' messages of the whole corpus (word_rarity's class). A word the agent used in the message just before is an echo of the agent, not something the customer restates.
 -- params: stop_words, min_word_length, customer_word_re
-WITH handed AS (
-    SELECT conversation_id, handoff_seq, first_agent_seq
-    FROM conversation_outcomes
-    WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL AND has_bot_side
-),
-messages AS (
+WITH messages AS (
     SELECT t.conversation_id, t.seq, t.role, t.text, t.is_acknowledgement,
            CASE WHEN t.seq < h.handoff_seq THEN 'bot' ELSE 'agent' END AS phase,
            max(CASE WHEN t.role = 'agent' AND t.is_message THEN t.seq END) OVER (
                PARTITION BY t.conversation_id ORDER BY t.seq
                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS agent_seq
     FROM turns t
-    JOIN handed h ON h.conversation_id = t.conversation_id
+    JOIN answered_handoffs h ON h.conversation_id = t.conversation_id
     WHERE t.is_message AND (t.seq < h.handoff_seq OR t.seq >= h.first_agent_seq)
 ),
 stop AS (

@@ -1,12 +1,7 @@
 -- name: question_topics
 -- description: What each question is about, in conversations an agent answered after a bot: the question sentences of bot messages before the handoff and of agent messages (offers such as "would you like me to ...?" taken out) that ask for a value, and their words that are no question words (ask_words) and no stop words, plural 's' dropped. agent_reasked compares an agent's question with the bot's; the agent's words are looked up in word_rarity, and the bot's to count how many things it asked about (so views/rarity_reads.sql lists both).
 -- params: offer_question_re, offer_question_sentence_re, value_question_re, min_word_length, ask_words, stop_words
-WITH handed AS (
-    SELECT conversation_id, handoff_seq, first_agent_seq
-    FROM conversation_outcomes
-    WHERE first_agent_seq IS NOT NULL AND handoff_seq IS NOT NULL AND has_bot_side
-),
-question_sentences AS (
+WITH question_sentences AS (
     -- the question sentences of bot messages before the handoff and of agent messages, offers
     -- ("would you like me to ...?") taken out, that ask for a value
     SELECT conversation_id, seq, role, sentence
@@ -24,7 +19,7 @@ question_sentences AS (
                         THEN regexp_replace(t.text, $offer_question_sentence_re, ' ', 'g')
                         ELSE t.text END AS text
             FROM turns t
-            JOIN handed h ON h.conversation_id = t.conversation_id
+            JOIN answered_handoffs h ON h.conversation_id = t.conversation_id
             WHERE t.is_message
               AND ((t.role = 'bot' AND t.seq < h.handoff_seq)
                    OR (t.role = 'agent' AND t.seq >= h.first_agent_seq))
