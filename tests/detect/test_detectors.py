@@ -505,6 +505,44 @@ def test_detector_case(tmp_path: Path, rows: list[Row], expected: set[str]) -> N
     assert _flags(tmp_path, rows) == expected
 
 
+@pytest.mark.parametrize(("others_saying_it", "expected"), [(0, True), (2, False)])
+def test_a_single_word_said_again_counts_only_when_it_is_scarce_in_this_corpus(
+    tmp_path: Path, others_saying_it: int, expected: bool
+) -> None:
+    """One word told the bot and then the agent is a restatement only when the corpus shows it
+    rare: in three conversations of forty it is in 7.5% of them, more than rare_word_share, so
+    it says nothing about this customer's case, however few conversations hold it."""
+    path = tmp_path / "corpus.jsonl"
+    _write(
+        path,
+        [C("the towels keep fading"), NOTICE, A("Hi, sorry about that. Go on?"), C("fading")],
+        cid="t-1",
+    )
+    with path.open("a", encoding="utf-8") as fh:
+        for n in range(2, 41):
+            word = "fading" if n <= 1 + others_saying_it else "shrinking"
+            for m, (role, text) in enumerate(
+                [("customer", f"my sheets keep {word}"), ("bot", "Try a cooler wash.")], 1
+            ):
+                fh.write(
+                    json.dumps(
+                        {
+                            "conversation_id": f"t-{n}",
+                            "message_id": f"t-{n}-{m}",
+                            "role": role,
+                            "text": text,
+                            "timestamp": 1780000000 + 10 * m,
+                        }
+                    )
+                    + "\n"
+                )
+    with analyzer.open_database(memory=True) as db:
+        db.load([path])
+        flags = db.flags()
+    repeated = set(flags.loc[flags["flag"] == "customer_repeated", "conversation_id"])
+    assert ("t-1" in repeated) is expected
+
+
 def test_evidence_and_detail_quote_the_messages(tmp_path: Path) -> None:
     path = tmp_path / "case.jsonl"
     _write(path, [C("invoice 20931 looks wrong"), NOTICE, A("Hi."), C("it's invoice 20931")])
