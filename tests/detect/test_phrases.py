@@ -42,6 +42,10 @@ def matches(kind: str, text: str) -> bool:
         "I've paged one of our specialists to join the conversation.",
         "Escalating this to our returns desk now.",
         "Our team will pick it up from here, thanks for your patience.",
+        # a platform's line: no subject, or the chat as the subject
+        "Escalated to Tier 2 Support.",
+        "Session update: conversation routed to Accounts Receivable",
+        "Your chat has been passed to the lettings desk.",
     ],
 )
 def test_transfer_notices(text: str) -> None:
@@ -56,6 +60,7 @@ def test_transfer_notices(text: str) -> None:
         "Type 'agent' at any time to reach a person.",
         "Your parcel was handed to the courier this morning.",
         "You can reach our team by phone on weekdays.",
+        "The parcel was forwarded to your new address on Friday.",
     ],
 )
 def test_offers_and_ordinary_answers_are_not_notices(text: str) -> None:
