@@ -52,6 +52,7 @@ class Database:
         fmt: str = "auto",
         timezone: str | None = None,
         on_file: Callable[[Path], None] | None = None,
+        on_step: Callable[[str], None] | None = None,
         maps: tuple[str, ...] = (),
         keep_going: bool = False,
         full: bool = False,
@@ -62,7 +63,9 @@ class Database:
         definitions or the configuration changed since the last refresh: then everything is.
         `full=True` always rebuilds everything. `maps` are `target=source` column mappings (as
         `--map`), over `[load.columns]`. `keep_going` leaves out a file that is not its format at
-        all (named in `LoadSummary.unreadable`) instead of refusing the load.
+        all (named in `LoadSummary.unreadable`) instead of refusing the load. `on_file` is called
+        with each file before it is read, `on_step` with what the load does next once the files
+        are read ("writing 1,000,274 records", "outcomes and friction flags, batch 2 of 5").
         """
         found = discover(paths)
         # Reading touches only the connection's temp tables; the writes are one transaction.
@@ -77,11 +80,13 @@ class Database:
             keep_going=keep_going,
         )
         with store.transaction(self.con):
+            if on_step:
+                on_step("writing the records read")
             summary = write_files(self.con, staging)
             refreshed = (
-                refresh(self.engine, self.config)
+                refresh(self.engine, self.config, on_step=on_step)
                 if full
-                else refresh_after_load(self.engine, self.config)
+                else refresh_after_load(self.engine, self.config, on_step)
             )
         return LoadSummary(
             files=summary.files,
@@ -91,10 +96,10 @@ class Database:
             refresh=str(refreshed),
         )
 
-    def refresh(self) -> Refresh:
+    def refresh(self, on_step: Callable[[str], None] | None = None) -> Refresh:
         """Rebuild every derived table from all events, with the configuration in force."""
         with store.transaction(self.con):
-            return refresh(self.engine, self.config)
+            return refresh(self.engine, self.config, on_step=on_step)
 
     def has_results(self) -> bool:
         """Whether the derived tables (conversations, friction_flags) have been built."""

@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +59,8 @@ FULL_REBUILD_SHARE = 0.5
 # A full rebuild on DuckDB derives at most about this many events at a time: one batch of this
 # size stays within the default memory_limit (1GB), where ten million events at once do not.
 BATCH_EVENTS = 2_000_000
+# Told what a refresh is doing, before each long step (the CLI shows it on a terminal).
+OnStep = Callable[[str], None] | None
 
 
 def statistic_queries() -> list[Query]:
@@ -160,19 +163,23 @@ def derive(engine: Engine, config: Config) -> None:
     _conversations(engine, params)
 
 
-def refresh(engine: DuckDBEngine, config: Config, reason: str = "") -> Refresh:
+def refresh(
+    engine: DuckDBEngine, config: Config, reason: str = "", on_step: OnStep = None
+) -> Refresh:
     """Rebuild every derived table from all of `events`, inside the caller's transaction."""
     batches = _batches(engine)
     if len(batches) > 1:
-        _derive_in_batches(engine, config, batches)
+        _derive_in_batches(engine, config, batches, on_step)
     else:
+        if on_step:
+            on_step("deriving every conversation")
         derive(engine, config)
     _record(engine, config)
     engine.con.execute(f"DROP TABLE IF EXISTS {SCOPE}")  # nothing is left to refresh
     return Refresh("full", _count(engine, "SELECT count(*) FROM conversations"), reason)
 
 
-def refresh_after_load(engine: DuckDBEngine, config: Config) -> Refresh:
+def refresh_after_load(engine: DuckDBEngine, config: Config, on_step: OnStep = None) -> Refresh:
     """Refresh what the load just made stale, inside the caller's transaction.
 
     The load leaves the ids of the conversations it added events to in the temp table
@@ -191,7 +198,9 @@ def refresh_after_load(engine: DuckDBEngine, config: Config) -> Refresh:
     if not reason and scoped > FULL_REBUILD_SHARE * stored:
         reason = "the new records touch most conversations"
     if reason:
-        return refresh(engine, config, reason)
+        return refresh(engine, config, reason, on_step)
+    if scoped and on_step:
+        on_step(f"deriving {scoped:,} touched conversation(s)")
     judged_again = _refresh_scope(engine, config) if scoped else 0
     con.execute(f"DROP TABLE {SCOPE}")
     if not scoped:
@@ -436,7 +445,7 @@ def _batches(engine: DuckDBEngine) -> list[tuple[str, str]]:
 
 
 def _derive_in_batches(
-    engine: DuckDBEngine, config: Config, batches: list[tuple[str, str]]
+    engine: DuckDBEngine, config: Config, batches: list[tuple[str, str]], on_step: OnStep = None
 ) -> None:
     """`derive`, one range of conversations at a time (see the module docstring)."""
     con = engine.con
@@ -450,6 +459,8 @@ def _derive_in_batches(
     # after the other, so DuckDB skips the other batches' row groups).
     turns, turns_query = _stored(engine, "turns"), query("views", "turns")
     for i, where in enumerate(ranges):
+        if on_step:
+            on_step(f"turns and statistics, batch {i + 1} of {len(ranges)}")
         _shadow(engine, "events", where)
         if i == 0:
             engine.materialize(turns, turns_query, params)
@@ -468,6 +479,8 @@ def _derive_in_batches(
         _sum_parts(engine, stat)
     # Pass 2: everything per conversation, against the whole corpus's statistics.
     for i, where in enumerate(ranges):
+        if on_step:
+            on_step(f"outcomes and friction flags, batch {i + 1} of {len(ranges)}")
         _shadow(engine, "turns", where)
         _after_turns(engine, params, temp=True)
         con.execute("DROP VIEW turns")
@@ -479,6 +492,8 @@ def _derive_in_batches(
             _conversations(engine, params)
         else:
             _store(engine, "conversation_rows", "conversations", first=False)
+    if on_step:
+        on_step("recontacts across conversations")
     _update_across(engine, params)
 
 

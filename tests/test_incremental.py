@@ -301,6 +301,34 @@ def test_a_rebuild_in_batches_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -
         pd.testing.assert_frame_equal(batched[table], one[table], obj=table)
 
 
+def test_a_load_says_what_it_is_doing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A first load of a long history takes minutes: it names each step as it starts it, the
+    batches of a rebuild counted, and a later load the conversations it derives again."""
+    monkeypatch.setattr(pipeline, "BATCH_EVENTS", 4_000)
+    told: list[str] = []
+    week = tmp_path / "week.jsonl"
+    week.write_text(
+        "\n".join(_conversation("new", "20", [("customer", "hi", ""), ("bot", "hello", "")]))
+        + "\n",
+        encoding="utf-8",
+    )
+    with analyzer.open_database(memory=True) as db:
+        db.load([SAMPLE_LOGS], on_step=told.append)
+        assert told == [
+            "writing the records read",
+            *(f"turns and statistics, batch {i} of 3" for i in (1, 2, 3)),
+            *(f"outcomes and friction flags, batch {i} of 3" for i in (1, 2, 3)),
+            "recontacts across conversations",
+        ]
+        told.clear()
+        db.load([week], on_step=told.append)
+        assert told == ["writing the records read", "deriving 1 touched conversation(s)"]
+        told.clear()
+        monkeypatch.setattr(pipeline, "BATCH_EVENTS", 10**12)
+        db.refresh(on_step=told.append)
+        assert told == ["deriving every conversation"]
+
+
 def test_a_word_that_stops_being_rare_judges_its_readers_again(tmp_path: Path) -> None:
     """A word rare last week is common this week: an old conversation flagged on it alone loses
     the flag in a full rebuild, and so in the load that made it common, which derives that

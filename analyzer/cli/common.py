@@ -8,6 +8,7 @@ output), `--format/-f`, `--json`, and the period options `--week`, `--last-week`
 from __future__ import annotations
 
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from analyzer import render_text
 from analyzer.errors import HandoffError
 
 # `-h` as well as `--help`; help texts are printed as written (no rich markup, which would eat
@@ -120,10 +122,27 @@ def progress() -> Callable[[Path], None] | None:
 
     def tick(path: Path) -> None:
         seen["n"] += 1
-        sys.stderr.write(f"\rreading {seen['n']}: {path.name[:60]:<60}")
-        sys.stderr.flush()
+        _status(f"reading {seen['n']}: {render_text.safe(path.name)[:60]}")
 
     return tick
+
+
+def steps() -> Callable[[str], None] | None:
+    """What a load or refresh is doing now, with the time since it began, on one line of stderr,
+    only when stderr is a terminal (a first load of a long history takes minutes)."""
+    if not sys.stderr.isatty():
+        return None
+    began = time.monotonic()
+
+    def step(what: str) -> None:
+        _status(f"{what} ({time.monotonic() - began:,.0f} s so far)")
+
+    return step
+
+
+def _status(line: str) -> None:
+    sys.stderr.write(f"\r{line[:79]:<79}")
+    sys.stderr.flush()
 
 
 def clear_progress() -> None:

@@ -18,6 +18,7 @@ from analyzer.cli.common import (
     clear_progress,
     handled,
     progress,
+    steps,
 )
 from analyzer.ingest import LoadSummary
 
@@ -69,6 +70,7 @@ def load(
             fmt=fmt,
             timezone=timezone,
             on_file=progress(),
+            on_step=steps(),
             maps=tuple(maps or ()),
             full=full,
         )
@@ -97,4 +99,6 @@ def init(
 def refresh(db: DbOption = None, config: ConfigOption = None) -> None:
     """Rebuild turns, conversations and friction flags from every loaded event."""
     with handled(), open_database(db, config=config) as database:
-        typer.echo(f"Refreshed: {database.refresh()}.")
+        refreshed = database.refresh(on_step=steps())
+        clear_progress()
+        typer.echo(f"Refreshed: {refreshed}.")

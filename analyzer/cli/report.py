@@ -22,6 +22,7 @@ from analyzer.cli.common import (
     clear_progress,
     handled,
     progress,
+    steps,
     to_stdout,
 )
 from analyzer.errors import HandoffError
@@ -90,7 +91,9 @@ def report(
         )
         with opened as database, tempfile.TemporaryDirectory() as scratch_dir:
             if paths:
-                summary = database.load(paths, fmt=fmt, timezone=timezone, on_file=progress())
+                summary = database.load(
+                    paths, fmt=fmt, timezone=timezone, on_file=progress(), on_step=steps()
+                )
                 clear_progress()
                 typer.echo(render_text.load_summary(summary), err=True)
             written = database.write_report(
